@@ -1,0 +1,99 @@
+"""End to end: ingest, index, near-duplicates across languages, catch-up after a lost index."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DATA
+from workbench.desk import Desk
+from workbench.errors import IndexMismatchError, NotFoundError
+from workbench.models import VerdictLabel
+from workbench.settings import Settings
+
+
+def claim_id_of(desk: Desk, outlet: str, fragment: str) -> str:
+    claims = desk.claims()
+    rows = claims[(claims.outlet == outlet) & claims.text.str.contains(fragment)]
+    assert len(rows) == 1, (outlet, fragment, rows)
+    return str(rows.iloc[0].claim_id)
+
+
+def test_reingesting_adds_nothing(loaded_desk: Desk) -> None:
+    before = loaded_desk.ledger.count_claims()
+    report = loaded_desk.ingest([DATA / "articles.jsonl"])
+    assert (report.added, report.duplicates, report.claims) == (0, 4, 0)
+    assert loaded_desk.ledger.count_claims() == before == len(loaded_desk.index())
+
+
+def test_english_claim_finds_its_arabic_counterpart(loaded_desk: Desk) -> None:
+    english = claim_id_of(loaded_desk, "Harbour Gazette", "evacuated")
+    best = loaded_desk.similar(english, k=3)[0]
+    assert best.outlet == "صحيفة الميناء" and "عائلة" in best.text
+
+
+def test_arabic_claim_finds_its_english_counterpart(loaded_desk: Desk) -> None:
+    arabic = claim_id_of(loaded_desk, "صحيفة الميناء", "الحداد")
+    best = loaded_desk.similar(arabic, k=3)[0]
+    assert best.outlet == "Harbour Gazette" and "mourning" in best.text
+
+
+def test_similar_never_returns_the_same_outlet(loaded_desk: Desk) -> None:
+    claim = claim_id_of(loaded_desk, "Harbour Gazette", "evacuated")
+    matches = loaded_desk.similar(claim, k=20)
+    assert matches and all(m.outlet != "Harbour Gazette" for m in matches)
+    assert [m.score for m in matches] == sorted((m.score for m in matches), reverse=True)
+
+
+def test_match_text_filters_by_language(loaded_desk: Desk) -> None:
+    matches = loaded_desk.match_text("floods killed twelve people", k=3, language="ar")
+    assert matches and {m.language for m in matches} == {"ar"}
+    assert "السيول" in matches[0].text
+
+
+def test_unknown_claim_is_a_clear_error(loaded_desk: Desk) -> None:
+    with pytest.raises(NotFoundError, match="cnope"):
+        loaded_desk.similar("cnope")
+
+
+def test_deleted_index_catches_up_from_the_ledger(loaded_desk: Desk, settings: Settings) -> None:
+    count = loaded_desk.ledger.count_claims()
+    shutil.rmtree(settings.index_dir)
+    fresh = Desk(settings, encoder=loaded_desk.encoder)
+    claim = claim_id_of(fresh, "Harbour Gazette", "evacuated")
+    assert fresh.similar(claim)[0].outlet == "صحيفة الميناء"
+    assert len(fresh.index()) == count
+    assert (settings.index_dir / "claims" / "manifest.json").exists()
+
+
+def test_index_from_another_model_is_refused(loaded_desk: Desk, settings: Settings) -> None:
+    class OtherModel:
+        name, dimension = "another-model", 512
+
+        def encode(self, texts: list[str]) -> object:
+            return loaded_desk.encoder.encode(texts)
+
+    other = Desk(settings, encoder=OtherModel())
+    with pytest.raises(IndexMismatchError, match="use-multilingual-v3"):
+        other.index()
+    assert other.reindex() == loaded_desk.ledger.count_claims()
+
+
+def test_verdicts_are_appended_not_replaced(loaded_desk: Desk) -> None:
+    claim = claim_id_of(loaded_desk, "Harbour Gazette", "evacuated")
+    loaded_desk.ledger.record_verdict(claim, VerdictLabel.DISPUTED, "amal", "one source")
+    loaded_desk.ledger.record_verdict(claim, VerdictLabel.CORROBORATED, "ben", "two sources")
+    history = loaded_desk.ledger.verdict_history(claim)
+    assert [(v.reviewer, v.label) for v in history] == [
+        ("amal", VerdictLabel.DISPUTED),
+        ("ben", VerdictLabel.CORROBORATED),
+    ]
+
+
+def test_bad_records_are_reported_and_the_rest_ingested(desk: Desk, tmp_path: Path) -> None:
+    path = tmp_path / "mixed.jsonl"
+    good = (DATA / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([good[0], '{"outlet": "X"', good[2]]), encoding="utf-8")
+    report = desk.ingest([path])
+    assert report.added == 2
+    assert [(e.path, e.line) for e in report.errors] == [(str(path), 2)]

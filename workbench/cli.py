@@ -1,0 +1,191 @@
+"""Command line: translates arguments into workbench calls and prints what they return."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from workbench.bench import bench_checkthat
+from workbench.desk import Desk, Progress, ProgressCallback
+from workbench.errors import WorkbenchError
+from workbench.export import export_csv
+from workbench.models import Match, VerdictLabel
+from workbench.settings import REPO, load_settings
+
+DEMO = REPO / "data" / "demo"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="workbench", description=__doc__)
+    parser.add_argument("--home", help="folder for the ledger and indexes (WORKBENCH_HOME)")
+    parser.add_argument("--model", help="embedding model (WORKBENCH_MODEL)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    ingest = commands.add_parser("ingest", help="add articles from files or folders")
+    ingest.add_argument("paths", nargs="+", type=Path)
+    ingest.add_argument("--outlet", help="outlet of .txt and .html files")
+
+    match = commands.add_parser("match", help="claims nearest to a text")
+    match.add_argument("text")
+    match.add_argument("--k", type=int)
+    match.add_argument("--language", help="only matches in this language (ISO code)")
+    match.add_argument("--json", action="store_true")
+
+    similar = commands.add_parser("similar", help="near-duplicates of a claim from other outlets")
+    similar.add_argument("claim_id")
+    similar.add_argument("--k", type=int)
+    similar.add_argument("--json", action="store_true")
+
+    claims = commands.add_parser("claims", help="list claims")
+    claims.add_argument("--article")
+    claims.add_argument("--json", action="store_true")
+
+    verdict = commands.add_parser("verdict", help="record a verdict on a claim")
+    verdict.add_argument("claim_id")
+    verdict.add_argument("label", choices=[label.value for label in VerdictLabel])
+    verdict.add_argument("--reviewer", required=True)
+    verdict.add_argument("--note", default="")
+    verdict.add_argument("--evidence", nargs="*", default=[], help="claim ids of the evidence")
+
+    export = commands.add_parser("export", help="write the current verdicts as CSV")
+    export.add_argument("path", type=Path)
+
+    commands.add_parser("reindex", help="rebuild the FAISS index from the ledger")
+
+    bench = commands.add_parser("bench", help="measure matching on public benchmark data")
+    benchmarks = bench.add_subparsers(dest="benchmark", required=True)
+    checkthat = benchmarks.add_parser("checkthat", help="CheckThat! claim retrieval (MAP@5)")
+    checkthat.add_argument("--claims", type=Path, required=True, help="fact-checks (JSONL or TSV)")
+    checkthat.add_argument("--queries", type=Path, required=True, help="queries TSV")
+    checkthat.add_argument("--qrels", type=Path, required=True, help="relevance judgements")
+    checkthat.add_argument("--json", action="store_true")
+    commands.add_parser("demo", help="load the bundled demo corpus if the ledger is empty")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING)
+    try:
+        desk = Desk(load_settings(home=args.home, model=args.model))
+        return COMMANDS[args.command](desk, args)
+    except WorkbenchError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+@contextmanager
+def progress_bar(description: str, unit: str = "B") -> Iterator[ProgressCallback]:
+    with tqdm(desc=description, unit=unit, unit_scale=True, file=sys.stderr, leave=False) as bar:
+
+        def update(progress: Progress) -> None:
+            bar.total = progress.total or None
+            bar.set_postfix(articles=progress.articles, claims=progress.claims, refresh=False)
+            bar.update(progress.done - bar.n)
+
+        yield update
+
+
+def run_ingest(desk: Desk, args: argparse.Namespace) -> int:
+    with progress_bar("ingest") as update:
+        report = desk.ingest(args.paths, outlet=args.outlet, progress=update)
+    for error in report.errors:
+        print(f"rejected: {error}", file=sys.stderr)
+    print(
+        f"{report.added} articles added ({report.claims} claims), "
+        f"{report.duplicates} already in the ledger, {len(report.errors)} rejected."
+    )
+    return 1 if report.errors and not report.added and not report.duplicates else 0
+
+
+def print_matches(matches: list[Match], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps([asdict(m) for m in matches], ensure_ascii=False, default=str, indent=1))
+        return
+    if not matches:
+        print("No near-duplicates found.")
+    for m in matches:
+        print(f"{m.score:.3f}  {m.claim_id}  [{m.outlet}, {m.language}, {m.published}]  {m.text}")
+
+
+def run_match(desk: Desk, args: argparse.Namespace) -> int:
+    print_matches(desk.match_text(args.text, args.k, args.language), args.json)
+    return 0
+
+
+def run_similar(desk: Desk, args: argparse.Namespace) -> int:
+    print_matches(desk.similar(args.claim_id, args.k), args.json)
+    return 0
+
+
+def run_claims(desk: Desk, args: argparse.Namespace) -> int:
+    frame = desk.claims(args.article)
+    if args.json:
+        records: list[dict[str, Any]] = frame.to_dict(orient="records")
+        print(json.dumps(records, ensure_ascii=False, default=str, indent=1))
+    else:
+        for row in frame.itertuples():
+            print(f"{row.claim_id}  [{row.outlet}, {row.language}]  {row.text}")
+    return 0
+
+
+def run_verdict(desk: Desk, args: argparse.Namespace) -> int:
+    verdict = desk.ledger.record_verdict(
+        args.claim_id, VerdictLabel(args.label), args.reviewer, args.note, args.evidence
+    )
+    print(f"Recorded {verdict.label} on {verdict.claim_id} by {verdict.reviewer}.")
+    return 0
+
+
+def run_export(desk: Desk, args: argparse.Namespace) -> int:
+    rows = export_csv(desk.ledger, args.path)
+    print(f"Wrote {rows} verdicts to {args.path}.")
+    return 0
+
+
+def run_reindex(desk: Desk, args: argparse.Namespace) -> int:
+    with progress_bar("reindex", unit="claims") as update:
+        count = desk.reindex(progress=update)
+    print(f"Indexed {count} claims with {desk.encoder.name}.")
+    return 0
+
+
+def run_bench(desk: Desk, args: argparse.Namespace) -> int:
+    result = bench_checkthat(desk.settings, args.claims, args.queries, args.qrels)
+    if args.json:
+        print(json.dumps(result))
+    else:
+        for key, value in result.items():
+            print(f"{key:>20}  {value}")
+    return 0
+
+
+def run_demo(desk: Desk, args: argparse.Namespace) -> int:
+    if desk.ledger.count_claims():
+        print("The ledger already holds claims; the demo corpus was not loaded.")
+        return 0
+    args.paths, args.outlet = [DEMO], None
+    return run_ingest(desk, args)
+
+
+COMMANDS = {
+    "ingest": run_ingest,
+    "match": run_match,
+    "similar": run_similar,
+    "claims": run_claims,
+    "verdict": run_verdict,
+    "export": run_export,
+    "reindex": run_reindex,
+    "demo": run_demo,
+    "bench": run_bench,
+}

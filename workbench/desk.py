@@ -1,0 +1,263 @@
+"""The workbench as one object: ledger, encoder and index, shared by the CLI and the app."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from workbench.embed import Encoder, load_encoder
+from workbench.errors import InputError, NotFoundError
+from workbench.index import ClaimIndex, locked
+from workbench.ingest import Record, build_article, find_files, read_records
+from workbench.ledger import Ledger
+from workbench.models import Article, Claim, Match
+from workbench.settings import Settings
+from workbench.text import clean_for_index
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a long job has got: units done of total (total 0 when unknown)."""
+
+    done: int
+    total: int
+    articles: int = 0
+    claims: int = 0
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+@dataclass
+class IngestReport:
+    added: int = 0
+    duplicates: int = 0
+    claims: int = 0
+    errors: list[InputError] = field(default_factory=list)
+
+
+class Desk:
+    """Open once per process; safe to share between threads."""
+
+    def __init__(self, settings: Settings, encoder: Encoder | None = None):
+        self.settings = settings
+        self.ledger = Ledger(settings.ledger_path, settings.lock_timeout)
+        self._encoder = encoder
+        self._index: ClaimIndex | None = None
+        self._lock = threading.RLock()
+
+    @property
+    def encoder(self) -> Encoder:
+        with self._lock:
+            if self._encoder is None:
+                self._encoder = load_encoder(self.settings.model)
+            return self._encoder
+
+    @property
+    def index_folder(self) -> Path:
+        return self.settings.index_dir / "claims"
+
+    def _open_index(self) -> ClaimIndex:
+        return ClaimIndex.open(self.index_folder, self.encoder.name, self.encoder.dimension)
+
+    def index(self) -> ClaimIndex:
+        """The index, caught up with the ledger (claims written by other processes included)."""
+        with self._lock:
+            if self._index is None or len(self._index) < self.ledger.count_claims():
+                self.sync_index()
+            assert self._index is not None
+            return self._index
+
+    def sync_index(self, progress: ProgressCallback | None = None) -> int:
+        """Embed and add every ledger claim the index lacks (after a crash, or a deleted folder)."""
+        with self._lock, locked(self.index_folder):
+            index = self._open_index()
+            added = self._embed_missing(index, progress)
+            if added:
+                index.save()
+            self._index = index
+        return added
+
+    def reindex(self, progress: ProgressCallback | None = None) -> int:
+        """Rebuild the index from the ledger alone."""
+        with self._lock, locked(self.index_folder):
+            index = ClaimIndex(self.index_folder, self.encoder.name, self.encoder.dimension)
+            self._embed_missing(index, progress)
+            index.save()
+            self._index = index
+        return len(index)
+
+    def _embed_missing(self, index: ClaimIndex, progress: ProgressCallback | None) -> int:
+        total = self.ledger.count_claims() - len(index)
+        done = 0
+        for chunk in self.ledger.iter_claim_texts(exclude=index.claim_ids):
+            for start in range(0, len(chunk), self.settings.batch_size):
+                batch = chunk[start : start + self.settings.batch_size]
+                index.add([cid for cid, _ in batch], self.encoder.encode([t for _, t in batch]))
+                done += len(batch)
+                if progress:
+                    progress(Progress(done, max(total, done), claims=done))
+        return done
+
+    # -- ingest ------------------------------------------------------------------------
+
+    def ingest(
+        self,
+        paths: Sequence[Path],
+        outlet: str | None = None,
+        progress: ProgressCallback | None = None,
+        actor: str = "ingest",
+    ) -> IngestReport:
+        """Read, split, write and index articles; bad records are reported, the rest go in."""
+        report = IngestReport()
+        try:
+            files = find_files([Path(p) for p in paths])
+        except InputError as error:
+            report.errors.append(error)
+            return report
+        total = sum(path.stat().st_size for path in files)
+        done = 0
+        with self._lock, locked(self.index_folder):
+            index = self._open_index()
+            self._embed_missing(index, None)
+            for path in files:
+
+                def on_batch(end_byte: int, start: int = done) -> None:
+                    if progress:
+                        progress(Progress(start + end_byte, total, report.added, report.claims))
+
+                self._ingest_stream(read_records(path, outlet), index, report, actor, on_batch)
+                done += path.stat().st_size
+                on_batch(0, done)
+            index.save()
+            self._index = index
+        return report
+
+    def ingest_records(
+        self, records: Iterable[Record | InputError], actor: str = "ingest"
+    ) -> IngestReport:
+        """Ingest records that did not come from a file (benchmarks, the app's forms)."""
+        report = IngestReport()
+        with self._lock, locked(self.index_folder):
+            index = self._open_index()
+            self._embed_missing(index, None)
+            self._ingest_stream(records, index, report, actor, None)
+            index.save()
+            self._index = index
+        return report
+
+    def _ingest_stream(
+        self,
+        records: Iterable[Record | InputError],
+        index: ClaimIndex,
+        report: IngestReport,
+        actor: str,
+        on_batch: Callable[[int], None] | None,
+    ) -> None:
+        batch: list[tuple[Article, list[Claim]]] = []
+        pending = 0
+        for record in records:
+            if isinstance(record, InputError):
+                report.errors.append(record)
+                continue
+            try:
+                article, claims = build_article(record)
+            except InputError as error:
+                report.errors.append(error)
+                continue
+            batch.append((article, claims))
+            pending += len(claims)
+            if pending >= self.settings.batch_size:
+                self._write_batch(batch, index, report, actor)
+                batch, pending = [], 0
+                if on_batch:
+                    on_batch(record.end_byte)
+        self._write_batch(batch, index, report, actor)
+
+    def _write_batch(
+        self,
+        batch: list[tuple[Article, list[Claim]]],
+        index: ClaimIndex,
+        report: IngestReport,
+        actor: str,
+    ) -> None:
+        if not batch:
+            return
+        added = self.ledger.add_articles(batch, actor=actor)
+        claims = [
+            claim for (_, claims), new in zip(batch, added, strict=True) for claim in claims if new
+        ]
+        report.added += sum(added)
+        report.duplicates += len(added) - sum(added)
+        report.claims += len(claims)
+        if claims:
+            vectors = self.encoder.encode([claim.clean_text for claim in claims])
+            index.add([claim.claim_id for claim in claims], vectors)
+
+    # -- matching ----------------------------------------------------------------------
+
+    def match_text(
+        self, text: str, k: int | None = None, language: str | None = None
+    ) -> list[Match]:
+        """The claims nearest to a free text, optionally only those in one language."""
+        k = k or self.settings.k
+        vector = self.encoder.encode([clean_for_index(text)])
+        return self._nearest(vector, k, lambda row: not language or row.language == language)
+
+    def similar(self, claim_id: str, k: int | None = None) -> list[Match]:
+        """Near-duplicates of a claim from other outlets (never its own article or outlet)."""
+        k = k or self.settings.k
+        details = self.ledger.claim_details([claim_id])
+        if details.empty:
+            raise NotFoundError(f"No claim with id {claim_id!r} in the ledger.")
+        claim = details.iloc[0]
+        vector = self.index().vector(claim_id)
+        if vector is None:
+            vector = self.encoder.encode([claim.clean_text])[0]
+        return self._nearest(
+            vector.reshape(1, -1),
+            k,
+            lambda row: row.article_id != claim.article_id and row.outlet != claim.outlet,
+        )
+
+    def _nearest(
+        self, vector: np.ndarray, k: int, keep: Callable[[pd.Series], bool]
+    ) -> list[Match]:
+        index = self.index()
+        fetch = k * 4 + 16
+        while True:
+            hits = index.search(vector, min(fetch, len(index)))[0]
+            details = self.ledger.claim_details(cid for cid, _ in hits)
+            matches = [
+                _match(details.loc[cid], score)
+                for cid, score in hits
+                if cid in details.index and keep(details.loc[cid])
+            ]
+            if len(matches) >= k or fetch >= len(index):
+                return matches[:k]
+            fetch *= 4
+
+    def claims(self, article_id: str | None = None) -> pd.DataFrame:
+        return self.ledger.list_claims(article_id)
+
+
+def _match(row: pd.Series, score: float) -> Match:
+    published = row.published
+    return Match(
+        claim_id=str(row.claim_id),
+        text=str(row.text),
+        outlet=str(row.outlet),
+        language=str(row.language),
+        article_id=str(row.article_id),
+        url=str(row.url),
+        published=None if pd.isna(published) else pd.Timestamp(published).date(),
+        score=round(score, 4),
+    )

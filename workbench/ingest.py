@@ -1,0 +1,277 @@
+"""Read articles from JSONL, CSV, plain text and saved HTML files, record by record."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from workbench.claims import split_claims
+from workbench.errors import InputError
+from workbench.language import detect_language
+from workbench.models import Article, Claim
+from workbench.text import clean_for_index, normalize
+
+log = logging.getLogger(__name__)
+
+SUFFIXES = {".jsonl", ".ndjson", ".csv", ".txt", ".html", ".htm"}
+FIELDS = ("outlet", "text", "title", "url", "published", "language", "id")
+SNIFF_BYTES = 8192
+csv.field_size_limit(64 * 1024 * 1024)
+
+
+@dataclass(frozen=True)
+class Record:
+    """One article as read from a file, before checking: where it came from and its fields."""
+
+    path: str
+    line: int | None
+    fields: dict[str, Any]
+    end_byte: int  # how far into the file reading has got, for progress
+
+
+def find_files(paths: list[Path]) -> list[Path]:
+    """The files to read: the paths given, and the readable files inside folders, sorted."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+            )
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise InputError(path, None, "no such file or folder")
+    return found
+
+
+def read_records(path: Path, outlet: str | None = None) -> Iterator[Record | InputError]:
+    """Yield each record of a file, or an InputError for each record that cannot be read."""
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        yield InputError(
+            path,
+            None,
+            f"unsupported file type {suffix or '(none)'!r}; "
+            f"use one of {', '.join(sorted(SUFFIXES))}",
+        )
+        return
+    try:
+        encoding = sniff_encoding(path)
+    except InputError as error:
+        yield error
+        return
+    if suffix in (".jsonl", ".ndjson"):
+        yield from _read_jsonl(path, encoding)
+    elif suffix == ".csv":
+        yield from _read_csv(path, encoding)
+    else:
+        yield from _read_document(path, encoding, outlet)
+
+
+def sniff_encoding(path: Path) -> str:
+    """UTF-8 unless a byte-order mark or NUL pattern says UTF-16; refuse binary files."""
+    with open(path, "rb") as handle:
+        head = handle.read(SNIFF_BYTES)
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if b"\x00" in head:
+        # ASCII-range text in UTF-16 without a BOM puts a NUL beside every character.
+        pairs = head[: len(head) // 2 * 2]
+        if pairs and pairs[1::2].count(0) > 0.4 * len(pairs) // 2:
+            return "utf-16-le"
+        if pairs and pairs[0::2].count(0) > 0.4 * len(pairs) // 2:
+            return "utf-16-be"
+        raise InputError(path, None, "this is a binary file, not text (it contains NUL bytes)")
+    return "utf-8"
+
+
+def _open_text(path: Path, encoding: str) -> Any:
+    # surrogateescape keeps undecodable bytes as lone surrogates, so one bad line is reported
+    # and skipped instead of failing the whole file.
+    errors = "surrogateescape" if encoding.startswith("utf-8") else "strict"
+    return open(path, encoding=encoding, errors=errors, newline="")
+
+
+def _has_undecodable(value: str) -> bool:
+    return any("\udc80" <= ch <= "\udcff" for ch in value)
+
+
+def _read_jsonl(path: Path, encoding: str) -> Iterator[Record | InputError]:
+    with _open_text(path, encoding) as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            position = _tell(handle)
+            if _has_undecodable(line):
+                yield InputError(path, number, f"undecodable bytes (the file is not {encoding})")
+                continue
+            try:
+                value = json.loads(line)
+            except json.JSONDecodeError as error:
+                yield InputError(
+                    path, number, f"invalid JSON ({error.msg} at column {error.colno})"
+                )
+                continue
+            if not isinstance(value, dict):
+                yield InputError(path, number, "expected a JSON object with outlet and text")
+                continue
+            yield Record(str(path), number, value, position)
+
+
+def _tell(handle: Any) -> int:
+    # Text files cannot tell() while iterating; the buffer's position is close enough for progress.
+    try:
+        return int(handle.buffer.tell())
+    except (AttributeError, OSError):
+        return 0
+
+
+def _read_csv(path: Path, encoding: str) -> Iterator[Record | InputError]:
+    with _open_text(path, encoding) as handle:
+        reader = csv.DictReader(handle)
+        if reader.fieldnames is None:
+            return
+        missing = {"outlet", "text"} - {name.strip() for name in reader.fieldnames}
+        if missing:
+            yield InputError(
+                path, 1, f"the header lacks the column(s) {', '.join(sorted(missing))}"
+            )
+            return
+        line = reader.line_num + 1
+        for row in reader:
+            values = {(key or "").strip(): value for key, value in row.items() if key}
+            if any(_has_undecodable(value or "") for value in values.values()):
+                yield InputError(path, line, f"undecodable bytes (the file is not {encoding})")
+            else:
+                fields = {key: value for key, value in values.items() if value not in ("", None)}
+                yield Record(str(path), line, fields, _tell(handle))
+            line = reader.line_num + 1
+
+
+def _read_document(path: Path, encoding: str, outlet: str | None) -> Iterator[Record | InputError]:
+    with _open_text(path, encoding) as handle:
+        content = handle.read()
+    if _has_undecodable(content):
+        yield InputError(path, None, f"undecodable bytes (the file is not {encoding})")
+        return
+    fields: dict[str, Any] = {"outlet": outlet} if outlet else {}
+    if path.suffix.lower() in (".html", ".htm"):
+        fields = {**_extract_html(content), **fields}
+    else:
+        title, _, body = content.strip().partition("\n")
+        fields.update(title=title.strip(), text=body.strip() or title.strip())
+    if not fields.get("outlet"):
+        yield InputError(path, None, "no outlet: name it with --outlet", field="outlet")
+        return
+    yield Record(str(path), None, fields, os.path.getsize(path))
+
+
+def _extract_html(content: str) -> dict[str, Any]:
+    import trafilatura
+
+    document: Any = trafilatura.bare_extraction(content, with_metadata=True)
+    text: str = getattr(document, "text", None) or ""
+    if not text:
+        return {}
+    title: str = getattr(document, "title", None) or ""
+    if title and text.startswith(title):
+        text = text[len(title) :].lstrip()
+    found = {
+        "title": title,
+        "text": text,
+        "outlet": getattr(document, "sitename", None),
+        "url": getattr(document, "url", None),
+        "published": getattr(document, "date", None),
+    }
+    return {key: value for key, value in found.items() if value}
+
+
+def build_article(record: Record) -> tuple[Article, list[Claim]]:
+    """Check a record's fields and turn it into an article and its claims."""
+    fields = record.fields
+
+    def text_field(name: str, required: bool = False) -> str:
+        value = fields.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                raise InputError(record.path, record.line, f"missing {name!r}", field=name)
+            return ""
+        if isinstance(value, int) and not isinstance(value, bool) and name == "id":
+            value = str(value)
+        if not isinstance(value, str):
+            raise InputError(
+                record.path,
+                record.line,
+                f"{name!r} must be a string, not {type(value).__name__}",
+                field=name,
+            )
+        return normalize(value).strip()
+
+    outlet = " ".join(clean_for_index(text_field("outlet", required=True)).split())
+    text = text_field("text", required=True)
+    title = text_field("title")
+    if not clean_for_index(text):
+        raise InputError(record.path, record.line, "'text' has no visible characters", field="text")
+    published = _parse_date(text_field("published"), record)
+    language = text_field("language").lower() or detect_language(f"{title}\n{text}")
+    url = text_field("url")
+    digest = hashlib.sha256(f"{outlet}\n{clean_for_index(text)}".encode()).hexdigest()
+    article = Article(
+        article_id=f"a{digest[:15]}",
+        outlet=outlet,
+        title=title,
+        text=text,
+        language=language,
+        url=url,
+        published=published,
+        external_id=text_field("id"),
+        source=f"{record.path}:{record.line}" if record.line else record.path,
+    )
+    return article, make_claims(article)
+
+
+def make_claims(article: Article) -> list[Claim]:
+    """Split an article into claims with stable ids."""
+    claims = []
+    for position, span in enumerate(split_claims(article.text, article.title, article.language)):
+        part = "title" if span.is_headline else "text"
+        key = f"{article.article_id}:{part}:{span.start}:{span.end}"
+        claims.append(
+            Claim(
+                claim_id=f"c{hashlib.sha256(key.encode()).hexdigest()[:15]}",
+                article_id=article.article_id,
+                position=position,
+                text=span.text,
+                clean_text=clean_for_index(span.text),
+                start=span.start,
+                end=span.end,
+                is_headline=span.is_headline,
+                language=article.language,
+            )
+        )
+    return claims
+
+
+def _parse_date(value: str, record: Record) -> date | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).date()
+    except ValueError:
+        raise InputError(
+            record.path,
+            record.line,
+            f"'published' must be an ISO date like 2021-01-02, not {value[:40]!r}",
+            field="published",
+        ) from None

@@ -1,0 +1,319 @@
+"""The DuckDB claim ledger: articles, claims and an append-only history of verdicts."""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import time
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from workbench.errors import LedgerBusyError, NotFoundError
+from workbench.models import Article, Claim, Verdict, VerdictLabel
+
+log = logging.getLogger(__name__)
+
+# Numbered migrations: append, never edit one that has shipped.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE outlets (name VARCHAR PRIMARY KEY, first_seen TIMESTAMPTZ NOT NULL);
+    CREATE TABLE articles (
+        article_id VARCHAR PRIMARY KEY, outlet VARCHAR NOT NULL, title VARCHAR NOT NULL,
+        text VARCHAR NOT NULL, language VARCHAR NOT NULL, url VARCHAR NOT NULL,
+        published DATE, external_id VARCHAR NOT NULL, source VARCHAR NOT NULL,
+        ingested_at TIMESTAMPTZ NOT NULL);
+    CREATE INDEX articles_url ON articles (url);
+    CREATE TABLE claims (
+        claim_id VARCHAR PRIMARY KEY, article_id VARCHAR NOT NULL, position INTEGER NOT NULL,
+        text VARCHAR NOT NULL, clean_text VARCHAR NOT NULL, start_offset INTEGER NOT NULL,
+        end_offset INTEGER NOT NULL, is_headline BOOLEAN NOT NULL, language VARCHAR NOT NULL);
+    CREATE INDEX claims_article ON claims (article_id);
+    CREATE TABLE verdicts (
+        verdict_id VARCHAR PRIMARY KEY, claim_id VARCHAR NOT NULL, verdict VARCHAR NOT NULL,
+        reviewer VARCHAR NOT NULL, note VARCHAR NOT NULL, evidence VARCHAR[] NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL);
+    CREATE INDEX verdicts_claim ON verdicts (claim_id);
+    CREATE TABLE events (
+        event_id VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, actor VARCHAR NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL, detail JSON NOT NULL);
+    CREATE VIEW current_verdicts AS
+        SELECT * FROM verdicts
+        QUALIFY row_number() OVER (PARTITION BY claim_id ORDER BY created_at DESC, verdict_id) = 1;
+    """,
+]
+
+CLAIM_COLUMNS = (
+    "claim_id, article_id, position, text, clean_text, start_offset, end_offset, is_headline, "
+    "language"
+)
+
+
+class Ledger:
+    """One DuckDB file shared by every session and process; each call holds it only briefly."""
+
+    def __init__(self, path: Path, lock_timeout: float = 30.0):
+        self.path = Path(path)
+        self.lock_timeout = lock_timeout
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.connect() as db:
+            self._migrate(db)
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Open the file for one unit of work, waiting while another process holds it."""
+        # DuckDB allows one writing process per file, so no process keeps it open between calls.
+        deadline = time.monotonic() + self.lock_timeout
+        delay = 0.01
+        while True:
+            try:
+                db = duckdb.connect(str(self.path))
+                break
+            except duckdb.IOException as error:
+                if "lock" not in str(error).lower() or time.monotonic() > deadline:
+                    if "lock" in str(error).lower():
+                        raise LedgerBusyError(
+                            f"The ledger {self.path} stayed busy for {self.lock_timeout:.0f} s; "
+                            "try again in a moment."
+                        ) from error
+                    raise
+                time.sleep(delay * (1 + random.random()))
+                delay = min(delay * 2, 0.5)
+        try:
+            yield db
+        finally:
+            db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A write transaction: all of it is committed, or none of it."""
+        with self.connect() as db:
+            db.begin()
+            try:
+                yield db
+            except BaseException:
+                db.rollback()
+                raise
+            db.commit()
+
+    def _migrate(self, db: duckdb.DuckDBPyConnection) -> None:
+        db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)")
+        done = {row[0] for row in db.execute("SELECT version FROM schema_migrations").fetchall()}
+        for version, sql in enumerate(MIGRATIONS, start=1):
+            if version in done:
+                continue
+            db.begin()
+            db.execute(sql)
+            db.execute("INSERT INTO schema_migrations VALUES (?)", [version])
+            db.commit()
+            log.info("ledger %s migrated to version %d", self.path, version)
+
+    # -- articles and claims -------------------------------------------------------------
+
+    def add_articles(
+        self, batch: Sequence[tuple[Article, Sequence[Claim]]], actor: str = "ingest"
+    ) -> list[bool]:
+        """Write articles with their claims in one transaction; False where already present."""
+        now = datetime.now(UTC)
+        added: list[bool] = []
+        with self.transaction() as db:
+            ids = [article.article_id for article, _ in batch]
+            urls = [article.url for article, _ in batch if article.url]
+            known = {
+                row[0]
+                for row in db.execute(
+                    "SELECT article_id FROM articles WHERE list_contains(?, article_id) "
+                    "UNION ALL SELECT url FROM articles WHERE list_contains(?, url)",
+                    [ids, urls],
+                ).fetchall()
+            }
+            articles: list[dict[str, Any]] = []
+            claims: list[dict[str, Any]] = []
+            for article, article_claims in batch:
+                if article.article_id in known or (article.url and article.url in known):
+                    added.append(False)
+                    continue
+                known.update({article.article_id, article.url} - {""})
+                added.append(True)
+                articles.append(_article_row(article, now))
+                claims.extend(_claim_row(claim) for claim in article_claims)
+            if articles:
+                self._insert_frame(db, "articles", pd.DataFrame(articles))
+                db.execute(
+                    "INSERT INTO outlets SELECT DISTINCT outlet, ? FROM articles "
+                    "WHERE outlet NOT IN (SELECT name FROM outlets)",
+                    [now],
+                )
+            if claims:
+                self._insert_frame(db, "claims", pd.DataFrame(claims))
+            if articles:
+                self._log_event(
+                    db, "ingest", actor, {"articles": len(articles), "claims": len(claims)}
+                )
+        return added
+
+    @staticmethod
+    def _insert_frame(db: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+        db.register("incoming", frame)
+        try:
+            columns = ", ".join(frame.columns)
+            db.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM incoming")
+        finally:
+            db.unregister("incoming")
+
+    @staticmethod
+    def _log_event(
+        db: duckdb.DuckDBPyConnection, kind: str, actor: str, detail: dict[str, Any]
+    ) -> None:
+        db.execute(
+            "INSERT INTO events VALUES (?, ?, ?, ?, ?)",
+            [uuid.uuid4().hex, kind, actor, datetime.now(UTC), json.dumps(detail)],
+        )
+
+    def count_claims(self) -> int:
+        with self.connect() as db:
+            row = db.execute("SELECT count(*) FROM claims").fetchone()
+        return int(row[0]) if row else 0
+
+    def claim_ids(self) -> list[str]:
+        with self.connect() as db:
+            return [row[0] for row in db.execute("SELECT claim_id FROM claims").fetchall()]
+
+    def claim_texts(self, claim_ids: Sequence[str]) -> dict[str, str]:
+        """The indexed form of each claim."""
+        with self.connect() as db:
+            rows = db.execute(
+                "SELECT claim_id, clean_text FROM claims WHERE list_contains(?, claim_id)",
+                [list(claim_ids)],
+            ).fetchall()
+        return dict(rows)
+
+    def iter_claim_texts(
+        self, exclude: set[str], chunk: int = 10_000
+    ) -> Iterator[list[tuple[str, str]]]:
+        """Yield (claim_id, clean_text) in chunks, skipping ids already indexed."""
+        with self.connect() as db:
+            cursor = db.execute("SELECT claim_id, clean_text FROM claims ORDER BY claim_id")
+            while rows := cursor.fetchmany(chunk):
+                todo = [row for row in rows if row[0] not in exclude]
+                if todo:
+                    yield todo
+
+    def claim_details(self, claim_ids: Iterable[str]) -> pd.DataFrame:
+        """Claims joined with their article: one row per id, indexed by claim_id."""
+        with self.connect() as db:
+            frame = db.execute(
+                "SELECT c.claim_id, c.text, c.clean_text, c.language, c.article_id, c.position, "
+                "c.start_offset, c.end_offset, c.is_headline, a.outlet, a.url, a.published, "
+                "a.title FROM claims c JOIN articles a USING (article_id) "
+                "WHERE list_contains(?, c.claim_id)",
+                [list(claim_ids)],
+            ).df()
+        return frame.set_index("claim_id", drop=False)
+
+    def list_claims(self, article_id: str | None = None) -> pd.DataFrame:
+        """All claims (or one article's) with their outlet, in article order."""
+        with self.connect() as db:
+            frame = db.execute(
+                "SELECT c.claim_id, c.text, a.outlet, c.language, c.article_id, c.position, "
+                "c.is_headline, a.url, a.published "
+                "FROM claims c JOIN articles a USING (article_id) "
+                "WHERE ? IS NULL OR c.article_id = ? "
+                "ORDER BY a.published, c.article_id, c.position",
+                [article_id, article_id],
+            ).df()
+        if article_id is not None and frame.empty:
+            raise NotFoundError(f"No article with id {article_id!r} in the ledger.")
+        return frame
+
+    def get_article(self, article_id: str) -> dict[str, Any]:
+        with self.connect() as db:
+            frame = db.execute("SELECT * FROM articles WHERE article_id = ?", [article_id]).df()
+        if frame.empty:
+            raise NotFoundError(f"No article with id {article_id!r} in the ledger.")
+        return dict(frame.iloc[0])
+
+    # -- verdicts ------------------------------------------------------------------------
+
+    def record_verdict(
+        self,
+        claim_id: str,
+        label: VerdictLabel,
+        reviewer: str,
+        note: str = "",
+        evidence: Sequence[str] = (),
+    ) -> Verdict:
+        """Append a verdict; earlier verdicts stay in the history."""
+        verdict = Verdict(
+            verdict_id=uuid.uuid4().hex,
+            claim_id=claim_id,
+            label=VerdictLabel(label),
+            reviewer=reviewer,
+            note=note,
+            created_at=datetime.now(UTC),
+            evidence=tuple(evidence),
+        )
+        with self.transaction() as db:
+            if not db.execute("SELECT 1 FROM claims WHERE claim_id = ?", [claim_id]).fetchone():
+                raise NotFoundError(f"No claim with id {claim_id!r} in the ledger.")
+            db.execute(
+                "INSERT INTO verdicts VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    verdict.verdict_id,
+                    claim_id,
+                    verdict.label.value,
+                    reviewer,
+                    note,
+                    list(verdict.evidence),
+                    verdict.created_at,
+                ],
+            )
+        return verdict
+
+    def verdict_history(self, claim_id: str) -> list[Verdict]:
+        with self.connect() as db:
+            rows = db.execute(
+                "SELECT verdict_id, claim_id, verdict, reviewer, note, created_at, evidence "
+                "FROM verdicts WHERE claim_id = ? ORDER BY created_at, verdict_id",
+                [claim_id],
+            ).fetchall()
+        return [
+            Verdict(v_id, c_id, VerdictLabel(label), reviewer, note, at, tuple(evidence))
+            for v_id, c_id, label, reviewer, note, at, evidence in rows
+        ]
+
+
+def _article_row(article: Article, now: datetime) -> dict[str, Any]:
+    return {
+        "article_id": article.article_id,
+        "outlet": article.outlet,
+        "title": article.title,
+        "text": article.text,
+        "language": article.language,
+        "url": article.url,
+        "published": article.published,
+        "external_id": article.external_id,
+        "source": article.source,
+        "ingested_at": now,
+    }
+
+
+def _claim_row(claim: Claim) -> dict[str, Any]:
+    return {
+        "claim_id": claim.claim_id,
+        "article_id": claim.article_id,
+        "position": claim.position,
+        "text": claim.text,
+        "clean_text": claim.clean_text,
+        "start_offset": claim.start,
+        "end_offset": claim.end,
+        "is_headline": claim.is_headline,
+        "language": claim.language,
+    }

@@ -1,0 +1,64 @@
+"""The values passed between stages: articles, claims, matches and verdicts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class VerdictLabel(StrEnum):
+    """What a fact-checker decided about a claim."""
+
+    CORROBORATED = "corroborated"
+    DISPUTED = "disputed"
+    PROPAGANDA_SOURCED = "propaganda-sourced"
+
+
+@dataclass(frozen=True)
+class Article:
+    article_id: str
+    outlet: str
+    title: str
+    text: str
+    language: str
+    url: str = ""
+    published: date | None = None
+    external_id: str = ""
+    source: str = ""  # the file (and line) it came from
+
+
+@dataclass(frozen=True)
+class Claim:
+    claim_id: str
+    article_id: str
+    position: int  # 0 for the headline, then body claims in order
+    text: str  # the original characters of the article
+    clean_text: str  # what is embedded and indexed
+    start: int
+    end: int
+    is_headline: bool
+    language: str
+
+
+@dataclass(frozen=True)
+class Match:
+    claim_id: str
+    text: str
+    outlet: str
+    language: str
+    article_id: str
+    url: str
+    published: date | None
+    score: float
+
+
+@dataclass(frozen=True)
+class Verdict:
+    verdict_id: str
+    claim_id: str
+    label: VerdictLabel
+    reviewer: str
+    note: str
+    created_at: datetime
+    evidence: tuple[str, ...] = field(default=())
