@@ -25,8 +25,9 @@ test: $(VENV)/.installed lint
 test-fast: $(VENV)/.installed
 	$(BIN)/python -m pytest -q
 
+# Exit code 5 means no test carries the marker; that is not a failure.
 test-slow: $(VENV)/.installed browser
-	$(BIN)/python -m pytest -q -m slow
+	$(BIN)/python -m pytest -q -m slow || [ $$? -eq 5 ]
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -23,7 +23,6 @@ from workbench.text import clean_for_index, normalize
 log = logging.getLogger(__name__)
 
 SUFFIXES = {".jsonl", ".ndjson", ".csv", ".txt", ".html", ".htm"}
-FIELDS = ("outlet", "text", "title", "url", "published", "language", "id")
 SNIFF_BYTES = 8192
 csv.field_size_limit(64 * 1024 * 1024)
 
@@ -237,6 +236,7 @@ def build_article(record: Record) -> tuple[Article, list[Claim]]:
         published=published,
         external_id=text_field("id"),
         source=f"{record.path}:{record.line}" if record.line else record.path,
+        event=text_field("event"),
     )
     return article, make_claims(article)
 

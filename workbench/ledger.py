@@ -29,7 +29,7 @@ MIGRATIONS: list[str] = [
         article_id VARCHAR PRIMARY KEY, outlet VARCHAR NOT NULL, title VARCHAR NOT NULL,
         text VARCHAR NOT NULL, language VARCHAR NOT NULL, url VARCHAR NOT NULL,
         published DATE, external_id VARCHAR NOT NULL, source VARCHAR NOT NULL,
-        ingested_at TIMESTAMPTZ NOT NULL);
+        event VARCHAR NOT NULL, ingested_at TIMESTAMPTZ NOT NULL);
     CREATE INDEX articles_url ON articles (url);
     CREATE TABLE claims (
         claim_id VARCHAR PRIMARY KEY, article_id VARCHAR NOT NULL, position INTEGER NOT NULL,
@@ -223,7 +223,7 @@ class Ledger:
         with self.connect() as db:
             frame = db.execute(
                 "SELECT c.claim_id, c.text, a.outlet, c.language, c.article_id, c.position, "
-                "c.is_headline, a.url, a.published "
+                "c.is_headline, a.url, a.published, a.event "
                 "FROM claims c JOIN articles a USING (article_id) "
                 "WHERE ? IS NULL OR c.article_id = ? "
                 "ORDER BY a.published, c.article_id, c.position",
@@ -301,6 +301,7 @@ def _article_row(article: Article, now: datetime) -> dict[str, Any]:
         "published": article.published,
         "external_id": article.external_id,
         "source": article.source,
+        "event": article.event,
         "ingested_at": now,
     }
 

@@ -26,6 +26,7 @@ class Article:
     published: date | None = None
     external_id: str = ""
     source: str = ""  # the file (and line) it came from
+    event: str = ""  # an optional label that groups articles about one story
 
 
 @dataclass(frozen=True)
