@@ -68,7 +68,7 @@ def test_deleted_index_catches_up_from_the_ledger(loaded_desk: Desk, settings: S
 
 def test_index_from_another_model_is_refused(loaded_desk: Desk, settings: Settings) -> None:
     class OtherModel:
-        name, dimension = "another-model", 512
+        name, dimension, bands = "another-model", 512, loaded_desk.encoder.bands
 
         def encode(self, texts: list[str]) -> object:
             return loaded_desk.encoder.encode(texts)

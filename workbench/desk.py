@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from workbench.embed import Encoder, load_encoder
+from workbench.embed import Bands, Encoder, load_encoder
 from workbench.errors import InputError, NotFoundError
 from workbench.index import ClaimIndex, locked
 from workbench.ingest import Record, build_article, find_files, read_records
@@ -21,6 +21,9 @@ from workbench.settings import Settings
 from workbench.text import clean_for_index
 
 log = logging.getLogger(__name__)
+
+# How many nearest claims are looked at when linking a new claim to its near-duplicates.
+LINK_CANDIDATES = 20
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,7 @@ class Desk:
         """Rebuild the index from the ledger alone."""
         with self._lock, locked(self.index_folder):
             index = ClaimIndex(self.index_folder, self.encoder.name, self.encoder.dimension)
+            self.ledger.clear_links()
             self._embed_missing(index, progress)
             index.save()
             self._index = index
@@ -101,7 +105,10 @@ class Desk:
         for chunk in self.ledger.iter_claim_texts(exclude=index.claim_ids):
             for start in range(0, len(chunk), self.settings.batch_size):
                 batch = chunk[start : start + self.settings.batch_size]
-                index.add([cid for cid, _ in batch], self.encoder.encode([t for _, t in batch]))
+                claim_ids = [cid for cid, _ in batch]
+                vectors = self.encoder.encode([text for _, text in batch])
+                index.add(claim_ids, vectors)
+                self._link(index, claim_ids, vectors)
                 done += len(batch)
                 if progress:
                     progress(Progress(done, max(total, done), claims=done))
@@ -199,8 +206,25 @@ class Desk:
         report.duplicates += len(added) - sum(added)
         report.claims += len(claims)
         if claims:
+            claim_ids = [claim.claim_id for claim in claims]
             vectors = self.encoder.encode([claim.clean_text for claim in claims])
-            index.add([claim.claim_id for claim in claims], vectors)
+            index.add(claim_ids, vectors)
+            self._link(index, claim_ids, vectors)
+
+    def _link(self, index: ClaimIndex, claim_ids: list[str], vectors: np.ndarray) -> None:
+        """Record each new claim's related claims from other outlets."""
+        hits = index.search(vectors, LINK_CANDIDATES)
+        related = self.encoder.bands.related
+        outlets = self.ledger.claim_details(
+            {cid for row in hits for cid, score in row if score >= related} | set(claim_ids)
+        ).outlet.to_dict()
+        links = [
+            (claim_id, other, score)
+            for claim_id, row in zip(claim_ids, hits, strict=True)
+            for other, score in row
+            if score >= related and outlets.get(other) != outlets.get(claim_id)
+        ]
+        self.ledger.add_links(links, self.encoder.name)
 
     # -- matching ----------------------------------------------------------------------
 
@@ -237,7 +261,7 @@ class Desk:
             hits = index.search(vector, min(fetch, len(index)))[0]
             details = self.ledger.claim_details(cid for cid, _ in hits)
             matches = [
-                _match(details.loc[cid], score)
+                _match(details.loc[cid], score, self.encoder.bands)
                 for cid, score in hits
                 if cid in details.index and keep(details.loc[cid])
             ]
@@ -249,7 +273,7 @@ class Desk:
         return self.ledger.list_claims(article_id)
 
 
-def _match(row: pd.Series, score: float) -> Match:
+def _match(row: pd.Series, score: float, bands: Bands) -> Match:
     published = row.published
     return Match(
         claim_id=str(row.claim_id),
@@ -260,4 +284,5 @@ def _match(row: pd.Series, score: float) -> Match:
         url=str(row.url),
         published=None if pd.isna(published) else pd.Timestamp(published).date(),
         score=round(score, 4),
+        band=bands.band(score),
     )

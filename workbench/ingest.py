@@ -8,6 +8,8 @@ import hashlib
 import json
 import logging
 import os
+import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -24,7 +26,28 @@ log = logging.getLogger(__name__)
 
 SUFFIXES = {".jsonl", ".ndjson", ".csv", ".txt", ".html", ".htm"}
 SNIFF_BYTES = 8192
+MAX_NAME_CHARS = 120
 csv.field_size_limit(64 * 1024 * 1024)
+
+# Undecodable bytes are read as U+DC00 + byte (surrogateescape does this only for bytes >= 0x80,
+# and a broken UTF-16 unit may hold lower ones), so one bad line is reported and skipped instead of
+# failing the whole file. JSON's \\udxxx escapes can make the same lone surrogates.
+UNDECODABLE = "workbench-undecodable"
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# Control characters move a terminal's cursor, recolour it or retitle its window when a claim is
+# printed; tab and the line breaks that claims split on are kept.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:")
+
+
+def _mark_undecodable(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    bad = error.object[error.start : error.end]
+    return "".join(chr(0xDC00 + byte) for byte in bad), error.end
+
+
+codecs.register_error(UNDECODABLE, _mark_undecodable)
 
 
 @dataclass(frozen=True)
@@ -69,11 +92,19 @@ def read_records(path: Path, outlet: str | None = None) -> Iterator[Record | Inp
         yield error
         return
     if suffix in (".jsonl", ".ndjson"):
-        yield from _read_jsonl(path, encoding)
+        reader = _read_jsonl(path, encoding)
     elif suffix == ".csv":
-        yield from _read_csv(path, encoding)
+        reader = _read_csv(path, encoding)
     else:
-        yield from _read_document(path, encoding, outlet)
+        reader = _read_document(path, encoding, outlet)
+    found = False
+    for item in reader:
+        found = True
+        yield item
+    if not found:
+        # Otherwise an empty upload reads as "0 added, 0 rejected", as if nothing was sent.
+        empty = path.stat().st_size == 0
+        yield InputError(path, None, "the file is empty" if empty else "the file holds no articles")
 
 
 def sniff_encoding(path: Path) -> str:
@@ -85,25 +116,30 @@ def sniff_encoding(path: Path) -> str:
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     if b"\x00" in head:
-        # ASCII-range text in UTF-16 without a BOM puts a NUL beside every character.
-        pairs = head[: len(head) // 2 * 2]
-        if pairs and pairs[1::2].count(0) > 0.4 * len(pairs) // 2:
-            return "utf-16-le"
-        if pairs and pairs[0::2].count(0) > 0.4 * len(pairs) // 2:
-            return "utf-16-be"
+        # UTF-16 without a BOM puts a NUL beside each ASCII character (JSON punctuation, spaces,
+        # digits), always on the same side of the pair, even in Arabic text; binary data has NULs
+        # on both sides, or decodes to control characters.
+        odd, even = head[1::2].count(0), head[0::2].count(0)
+        encoding = "utf-16-le" if odd >= even else "utf-16-be"
+        one_sided = min(odd, even) <= max(odd, even) // 20
+        if one_sided and max(odd, even) >= len(head) // 20 and _reads_as_text(head, encoding):
+            return encoding
         raise InputError(path, None, "this is a binary file, not text (it contains NUL bytes)")
     return "utf-8"
 
 
+def _reads_as_text(head: bytes, encoding: str) -> bool:
+    text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(head)
+    odd = sum(1 for ch in text if ch == "\ufffd" or unicodedata.category(ch) == "Cc")
+    return odd - text.count("\n") - text.count("\r") - text.count("\t") <= len(text) // 100
+
+
 def _open_text(path: Path, encoding: str) -> Any:
-    # surrogateescape keeps undecodable bytes as lone surrogates, so one bad line is reported
-    # and skipped instead of failing the whole file.
-    errors = "surrogateescape" if encoding.startswith("utf-8") else "strict"
-    return open(path, encoding=encoding, errors=errors, newline="")
+    return open(path, encoding=encoding, errors=UNDECODABLE, newline="")
 
 
 def _has_undecodable(value: str) -> bool:
-    return any("\udc80" <= ch <= "\udcff" for ch in value)
+    return _SURROGATE.search(value) is not None
 
 
 def _read_jsonl(path: Path, encoding: str) -> Iterator[Record | InputError]:
@@ -121,6 +157,12 @@ def _read_jsonl(path: Path, encoding: str) -> Iterator[Record | InputError]:
                 yield InputError(
                     path, number, f"invalid JSON ({error.msg} at column {error.colno})"
                 )
+                continue
+            except RecursionError:
+                yield InputError(path, number, "invalid JSON (nested too deeply)")
+                continue
+            except ValueError:  # an integer longer than Python converts (4300 digits)
+                yield InputError(path, number, "invalid JSON (a number too long to read)")
                 continue
             if not isinstance(value, dict):
                 yield InputError(path, number, "expected a JSON object with outlet and text")
@@ -167,6 +209,9 @@ def _read_document(path: Path, encoding: str, outlet: str | None) -> Iterator[Re
     fields: dict[str, Any] = {"outlet": outlet} if outlet else {}
     if path.suffix.lower() in (".html", ".htm"):
         fields = {**_extract_html(content), **fields}
+        if not fields.get("text"):
+            yield InputError(path, None, "no article text found in the page", field="text")
+            return
     else:
         title, _, body = content.strip().partition("\n")
         fields.update(title=title.strip(), text=body.strip() or title.strip())
@@ -193,7 +238,16 @@ def _extract_html(content: str) -> dict[str, Any]:
         "url": getattr(document, "url", None),
         "published": getattr(document, "date", None),
     }
+    # A hostile page's canonical link may be javascript: or data:; the article keeps no link then.
+    if not _is_web_address(found["url"] or ""):
+        found["url"] = None
     return {key: value for key, value in found.items() if value}
+
+
+def _is_web_address(url: str) -> bool:
+    """True unless the url names a scheme other than http or https (browsers ignore controls)."""
+    scheme = _SCHEME.match(re.sub(r"[\x00-\x20]", "", url).lower())
+    return scheme is None or scheme.group() in ("http:", "https:")
 
 
 def build_article(record: Record) -> tuple[Article, list[Claim]]:
@@ -215,9 +269,20 @@ def build_article(record: Record) -> tuple[Article, list[Claim]]:
                 f"{name!r} must be a string, not {type(value).__name__}",
                 field=name,
             )
-        return normalize(value).strip()
+        if _SURROGATE.search(value):
+            raise InputError(
+                record.path,
+                record.line,
+                f"{name!r} holds a lone surrogate (a \\ud800-\\udfff escape), which is not text",
+                field=name,
+            )
+        return _CONTROL.sub("", normalize(value)).strip()
 
     outlet = " ".join(clean_for_index(text_field("outlet", required=True)).split())
+    if not outlet:
+        raise InputError(
+            record.path, record.line, "'outlet' has no visible characters", field="outlet"
+        )
     text = text_field("text", required=True)
     title = text_field("title")
     if not clean_for_index(text):
@@ -225,6 +290,13 @@ def build_article(record: Record) -> tuple[Article, list[Claim]]:
     published = _parse_date(text_field("published"), record)
     language = text_field("language").lower() or detect_language(f"{title}\n{text}")
     url = text_field("url")
+    if not _is_web_address(url):
+        raise InputError(
+            record.path,
+            record.line,
+            f"'url' must be a web address (http or https), not {url[:40]!r}",
+            field="url",
+        )
     digest = hashlib.sha256(f"{outlet}\n{clean_for_index(text)}".encode()).hexdigest()
     article = Article(
         article_id=f"a{digest[:15]}",
@@ -261,6 +333,28 @@ def make_claims(article: Article) -> list[Claim]:
             )
         )
     return claims
+
+
+def safe_name(name: str) -> str:
+    """A file name with no folders in it, whatever the browser sent, keeping its suffix."""
+    base = re.split(r"[\\/]", name)[-1].strip(" .")
+    base = re.sub(r"[^\w.\- ]", "_", base)
+    suffix = Path(base).suffix
+    suffix = suffix if len(suffix) <= 16 else ""
+    stem = base[: len(base) - len(suffix)][: MAX_NAME_CHARS - len(suffix)]
+    return f"{stem}{suffix}" if stem else "upload"
+
+
+def save_uploads(files: list[tuple[str, bytes]], folder: Path) -> list[Path]:
+    """Write uploaded (name, content) pairs into `folder` under numbered safe names."""
+    paths = []
+    for number, (name, content) in enumerate(files):
+        path = Path(folder) / f"{number:03d}-{safe_name(name)}"
+        # "xb" never follows a link or overwrites a file that is already there.
+        with open(path, "xb") as handle:
+            handle.write(content)
+        paths.append(path)
+    return paths
 
 
 def _parse_date(value: str, record: Record) -> date | None:

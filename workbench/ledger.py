@@ -16,7 +16,12 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from workbench.errors import LedgerBusyError, NotFoundError
+from workbench.errors import (
+    LedgerBusyError,
+    NotFoundError,
+    VerdictConflictError,
+    WorkbenchError,
+)
 from workbench.models import Article, Claim, Verdict, VerdictLabel
 
 log = logging.getLogger(__name__)
@@ -47,6 +52,14 @@ MIGRATIONS: list[str] = [
     CREATE VIEW current_verdicts AS
         SELECT * FROM verdicts
         QUALIFY row_number() OVER (PARTITION BY claim_id ORDER BY created_at DESC, verdict_id) = 1;
+    """,
+    # Near-duplicate links between claims of different outlets: derived data, rebuilt with the
+    # index, that lets the queue sort by spread and group claims into clusters without a search.
+    """
+    CREATE TABLE links (
+        claim_id VARCHAR NOT NULL, other_id VARCHAR NOT NULL, score REAL NOT NULL,
+        model VARCHAR NOT NULL, PRIMARY KEY (claim_id, other_id));
+    ALTER TABLE verdicts ADD COLUMN seen_version INTEGER;
     """,
 ]
 
@@ -249,8 +262,15 @@ class Ledger:
         reviewer: str,
         note: str = "",
         evidence: Sequence[str] = (),
+        seen_version: int | None = None,
     ) -> Verdict:
-        """Append a verdict; earlier verdicts stay in the history."""
+        """Append a verdict; earlier verdicts stay in the history.
+
+        `seen_version` is the claim's version (its number of verdicts) that the reviewer looked at;
+        if another verdict arrived since, nothing is written and VerdictConflictError names it.
+        """
+        if not reviewer.strip():
+            raise WorkbenchError("A verdict needs the reviewer's name.")
         verdict = Verdict(
             verdict_id=uuid.uuid4().hex,
             claim_id=claim_id,
@@ -263,8 +283,15 @@ class Ledger:
         with self.transaction() as db:
             if not db.execute("SELECT 1 FROM claims WHERE claim_id = ?", [claim_id]).fetchone():
                 raise NotFoundError(f"No claim with id {claim_id!r} in the ledger.")
+            version, latest = self._version(db, claim_id)
+            if seen_version is not None and version != seen_version and latest:
+                raise VerdictConflictError(
+                    f"Meanwhile {latest[0]} recorded {latest[1]!r} on this claim; "
+                    "look at it and submit again to add your verdict."
+                )
             db.execute(
-                "INSERT INTO verdicts VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO verdicts (verdict_id, claim_id, verdict, reviewer, note, evidence, "
+                "created_at, seen_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     verdict.verdict_id,
                     claim_id,
@@ -273,9 +300,51 @@ class Ledger:
                     note,
                     list(verdict.evidence),
                     verdict.created_at,
+                    version,
                 ],
             )
         return verdict
+
+    @staticmethod
+    def _version(
+        db: duckdb.DuckDBPyConnection, claim_id: str
+    ) -> tuple[int, tuple[str, str] | None]:
+        count, reviewer, label = db.execute(
+            "SELECT count(*), arg_max(reviewer, created_at), arg_max(verdict, created_at) "
+            "FROM verdicts WHERE claim_id = ?",
+            [claim_id],
+        ).fetchone() or (0, None, None)
+        return int(count), (reviewer, label) if reviewer else None
+
+    def claim_version(self, claim_id: str) -> int:
+        """How many verdicts the claim has: the version a reviewer saw."""
+        with self.connect() as db:
+            return self._version(db, claim_id)[0]
+
+    # -- near-duplicate links ------------------------------------------------------------
+
+    def add_links(self, links: Sequence[tuple[str, str, float]], model: str) -> None:
+        """Store near-duplicate pairs (both directions); pairs already known are kept."""
+        if not links:
+            return
+        pairs = {(a, b): s for a, b, s in links} | {(b, a): s for a, b, s in links}
+        frame = pd.DataFrame(
+            [(a, b, s, model) for (a, b), s in pairs.items()],
+            columns=["claim_id", "other_id", "score", "model"],
+        )
+        with self.transaction() as db:
+            db.register("incoming", frame)
+            db.execute("INSERT OR IGNORE INTO links SELECT * FROM incoming")
+            db.unregister("incoming")
+
+    def clear_links(self) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM links")
+
+    def reviewers(self) -> list[str]:
+        with self.connect() as db:
+            rows = db.execute("SELECT DISTINCT reviewer FROM verdicts ORDER BY 1").fetchall()
+        return [row[0] for row in rows]
 
     def verdict_history(self, claim_id: str) -> list[Verdict]:
         with self.connect() as db:

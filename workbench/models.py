@@ -15,6 +15,14 @@ class VerdictLabel(StrEnum):
     PROPAGANDA_SOURCED = "propaganda-sourced"
 
 
+class MatchBand(StrEnum):
+    """How close a match is, by the model's calibrated thresholds."""
+
+    SAME = "same claim"
+    RELATED = "related"
+    UNRELATED = "unrelated"
+
+
 @dataclass(frozen=True)
 class Article:
     article_id: str
@@ -52,6 +60,7 @@ class Match:
     url: str
     published: date | None
     score: float
+    band: MatchBand = MatchBand.UNRELATED
 
 
 @dataclass(frozen=True)

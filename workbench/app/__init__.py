@@ -1,0 +1,1 @@
+"""The Streamlit pages: they call workbench functions and render what those return."""

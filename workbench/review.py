@@ -1,0 +1,154 @@
+"""What the review desk looks at: the queue of claims, their spread and clusters, desk totals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from workbench.ledger import Ledger
+
+UNREVIEWED = "unreviewed"
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """Which claims the queue shows, and in what order ("spread" or "date")."""
+
+    outlets: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    events: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = (UNREVIEWED,)
+    since: date | None = None
+    until: date | None = None
+    search: str = ""
+    cluster: str = ""
+    sort: str = "spread"
+
+
+QUEUE = """
+    WITH reach AS (
+        SELECT l.claim_id, a.outlet, c.language
+          FROM links l JOIN claims c ON c.claim_id = l.other_id JOIN articles a USING (article_id)
+         WHERE l.score >= $related
+    ), spread AS (
+        SELECT claim_id, count(DISTINCT outlet) AS other_outlets,
+               list(DISTINCT language) AS other_languages
+          FROM reach GROUP BY claim_id
+    )
+    SELECT c.claim_id, c.text, a.outlet, c.language, a.event, a.published, c.article_id,
+           c.is_headline, coalesce(v.verdict, 'unreviewed') AS status, v.reviewer,
+           1 + coalesce(s.other_outlets, 0) AS outlets,
+           len(list_distinct(list_append(coalesce(s.other_languages, []), c.language)))
+               AS languages
+      FROM claims c JOIN articles a USING (article_id)
+      LEFT JOIN current_verdicts v USING (claim_id)
+      LEFT JOIN spread s USING (claim_id)
+     WHERE (len($outlets) = 0 OR list_contains($outlets, a.outlet))
+       AND (len($languages) = 0 OR list_contains($languages, c.language))
+       AND (len($events) = 0 OR list_contains($events, a.event))
+       AND (len($statuses) = 0 OR list_contains($statuses, coalesce(v.verdict, 'unreviewed')))
+       AND ($since IS NULL OR a.published >= $since)
+       AND ($until IS NULL OR a.published <= $until)
+       AND ($search = '' OR c.clean_text ILIKE '%' || $search || '%')
+"""
+ORDER = {
+    "spread": " ORDER BY outlets DESC, languages DESC, a.published DESC NULLS LAST, c.claim_id",
+    "date": " ORDER BY a.published DESC NULLS LAST, c.article_id, c.position",
+}
+
+
+def review_queue(ledger: Ledger, chosen: QueueFilter, related: float) -> pd.DataFrame:
+    """Claims matching the filter, with status and spread (outlets, languages carrying it)."""
+    parameters = {
+        "related": related,
+        "outlets": list(chosen.outlets),
+        "languages": list(chosen.languages),
+        "events": list(chosen.events),
+        "statuses": list(chosen.statuses),
+        "since": chosen.since,
+        "until": chosen.until,
+        "search": chosen.search.strip(),
+    }
+    with ledger.connect() as db:
+        frame = db.execute(QUEUE + ORDER[chosen.sort], parameters).df()
+    if chosen.cluster:
+        members = cluster_members(ledger, chosen.cluster, related)
+        frame = frame[frame.claim_id.isin(members)]
+    return frame.reset_index(drop=True)
+
+
+def cluster_members(ledger: Ledger, claim_id: str, threshold: float) -> set[str]:
+    """The claim and every claim linked to it, directly or through others, at the threshold."""
+    with ledger.connect() as db:
+        rows = db.execute(
+            "WITH RECURSIVE reach(claim_id) AS (SELECT ? UNION "
+            "SELECT l.other_id FROM links l JOIN reach r ON l.claim_id = r.claim_id "
+            "WHERE l.score >= ?) SELECT claim_id FROM reach",
+            [claim_id, threshold],
+        ).fetchall()
+    return {row[0] for row in rows}
+
+
+@dataclass(frozen=True)
+class DeskTotals:
+    articles: int
+    claims: int
+    reviewed: int
+    outlets: int
+    languages: int
+
+
+def desk_totals(ledger: Ledger) -> DeskTotals:
+    with ledger.connect() as db:
+        row = db.execute(
+            "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM claims), "
+            "(SELECT count(DISTINCT claim_id) FROM verdicts), "
+            "(SELECT count(DISTINCT outlet) FROM articles), "
+            "(SELECT count(DISTINCT language) FROM claims)"
+        ).fetchone()
+    assert row is not None
+    return DeskTotals(*(int(value) for value in row))
+
+
+def verdicts_by(ledger: Ledger, column: str) -> pd.DataFrame:
+    """Current verdicts counted by outlet or by language: one row per value and verdict."""
+    expression = {"outlet": "a.outlet", "language": "c.language"}[column]
+    with ledger.connect() as db:
+        return db.execute(
+            f"SELECT {expression} AS {column}, v.verdict, count(*) AS claims "
+            "FROM current_verdicts v JOIN claims c USING (claim_id) JOIN articles a "
+            "USING (article_id) GROUP BY ALL ORDER BY ALL"
+        ).df()
+
+
+def reviews_per_day(ledger: Ledger) -> pd.DataFrame:
+    with ledger.connect() as db:
+        return db.execute(
+            "SELECT CAST(created_at AS DATE) AS day, count(*) AS verdicts, "
+            "count(DISTINCT reviewer) AS reviewers FROM verdicts GROUP BY ALL ORDER BY day"
+        ).df()
+
+
+def articles_by_outlet(ledger: Ledger, outlet: str) -> pd.DataFrame:
+    with ledger.connect() as db:
+        return db.execute(
+            "SELECT a.article_id, a.title, a.language, a.published, a.url, a.event, "
+            "count(c.claim_id) AS claims FROM articles a LEFT JOIN claims c USING (article_id) "
+            "WHERE a.outlet = ? GROUP BY ALL ORDER BY a.published DESC NULLS LAST, a.title",
+            [outlet],
+        ).df()
+
+
+def facets(ledger: Ledger) -> dict[str, list[str]]:
+    """The values each queue filter can take."""
+    with ledger.connect() as db:
+        return {
+            name: [row[0] for row in db.execute(sql).fetchall()]
+            for name, sql in {
+                "outlets": "SELECT DISTINCT outlet FROM articles ORDER BY 1",
+                "languages": "SELECT DISTINCT language FROM claims ORDER BY 1",
+                "events": "SELECT DISTINCT event FROM articles WHERE event <> '' ORDER BY 1",
+            }.items()
+        }
