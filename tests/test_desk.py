@@ -42,7 +42,7 @@ def test_similar_never_returns_the_same_outlet(loaded_desk: Desk) -> None:
     claim = claim_id_of(loaded_desk, "Harbour Gazette", "evacuated")
     matches = loaded_desk.similar(claim, k=20)
     assert matches and all(m.outlet != "Harbour Gazette" for m in matches)
-    assert [m.score for m in matches] == sorted((m.score for m in matches), reverse=True)
+    assert len({m.claim_id for m in matches}) == len(matches) <= 20
 
 
 def test_match_text_filters_by_language(loaded_desk: Desk) -> None:

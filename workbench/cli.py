@@ -14,12 +14,14 @@ from typing import Any
 
 from tqdm import tqdm
 
+from workbench.backup import backup_ledger, restore_ledger
 from workbench.bench import bench_checkthat
 from workbench.desk import Desk, Progress, ProgressCallback
 from workbench.errors import WorkbenchError
-from workbench.export import export_csv
+from workbench.export import export_claimreview, export_csv, export_history_csv
 from workbench.models import Match, VerdictLabel
 from workbench.settings import REPO, load_settings
+from workbench.stress import run_writers
 
 DEMO = REPO / "data" / "demo"
 
@@ -57,8 +59,17 @@ def build_parser() -> argparse.ArgumentParser:
     verdict.add_argument("--note", default="")
     verdict.add_argument("--evidence", nargs="*", default=[], help="claim ids of the evidence")
 
-    export = commands.add_parser("export", help="write the current verdicts as CSV")
+    export = commands.add_parser("export", help="write the verdicts as CSV or ClaimReview")
     export.add_argument("path", type=Path)
+    export.add_argument("--history", action="store_true", help="every verdict, not the latest")
+    export.add_argument("--format", choices=["csv", "claimreview"], default="csv")
+
+    backup = commands.add_parser("backup", help="write a consistent copy of the ledger")
+    backup.add_argument("folder", type=Path)
+    backup.add_argument("--keep", type=int, help="keep only the newest N backups")
+    restore = commands.add_parser("restore", help="bring back a ledger from a backup")
+    restore.add_argument("backup", type=Path)
+    restore.add_argument("--force", action="store_true", help="replace the current ledger")
 
     commands.add_parser("reindex", help="rebuild the FAISS index from the ledger")
 
@@ -69,6 +80,11 @@ def build_parser() -> argparse.ArgumentParser:
     checkthat.add_argument("--queries", type=Path, required=True, help="queries TSV")
     checkthat.add_argument("--qrels", type=Path, required=True, help="relevance judgements")
     checkthat.add_argument("--json", action="store_true")
+    writers = benchmarks.add_parser("writers", help="many processes and threads writing at once")
+    writers.add_argument("--processes", type=int, default=4)
+    writers.add_argument("--threads", type=int, default=2)
+    writers.add_argument("--writes", type=int, default=50, help="verdicts per thread")
+    writers.add_argument("--json", action="store_true")
     commands.add_parser("demo", help="load the bundled demo corpus if the ledger is empty")
     return parser
 
@@ -77,8 +93,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING)
     try:
-        desk = Desk(load_settings(home=args.home, model=args.model))
-        return COMMANDS[args.command](desk, args)
+        settings = load_settings(home=args.home, model=args.model)
+        if args.command == "restore":
+            # Opening a Desk would create an empty ledger for the restore to refuse to replace.
+            restore_ledger(args.backup, settings.ledger_path, force=args.force)
+            print(f"Restored the ledger at {settings.ledger_path} from {args.backup}.")
+            return 0
+        return COMMANDS[args.command](Desk(settings), args)
     except WorkbenchError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -148,8 +169,19 @@ def run_verdict(desk: Desk, args: argparse.Namespace) -> int:
 
 
 def run_export(desk: Desk, args: argparse.Namespace) -> int:
-    rows = export_csv(desk.ledger, args.path)
+    if args.format == "claimreview":
+        rows = export_claimreview(desk.ledger, args.path)
+    elif args.history:
+        rows = export_history_csv(desk.ledger, args.path)
+    else:
+        rows = export_csv(desk.ledger, args.path)
     print(f"Wrote {rows} verdicts to {args.path}.")
+    return 0
+
+
+def run_backup(desk: Desk, args: argparse.Namespace) -> int:
+    folder = backup_ledger(desk.ledger, args.folder, keep=args.keep)
+    print(f"Backed up the ledger to {folder}.")
     return 0
 
 
@@ -161,7 +193,10 @@ def run_reindex(desk: Desk, args: argparse.Namespace) -> int:
 
 
 def run_bench(desk: Desk, args: argparse.Namespace) -> int:
-    result = bench_checkthat(desk.settings, args.claims, args.queries, args.qrels)
+    if args.benchmark == "writers":
+        result = run_writers(desk.ledger, args.processes, args.threads, args.writes)
+    else:
+        result = bench_checkthat(desk.settings, args.claims, args.queries, args.qrels)
     if args.json:
         print(json.dumps(result))
     else:
@@ -188,4 +223,5 @@ COMMANDS = {
     "reindex": run_reindex,
     "demo": run_demo,
     "bench": run_bench,
+    "backup": run_backup,
 }

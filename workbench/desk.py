@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,10 +14,11 @@ import pandas as pd
 
 from workbench.embed import Bands, Encoder, load_encoder
 from workbench.errors import InputError, NotFoundError
-from workbench.index import ClaimIndex, locked
+from workbench.index import locked
 from workbench.ingest import Record, build_article, find_files, read_records
 from workbench.ledger import Ledger
-from workbench.models import Article, Claim, Match
+from workbench.models import Article, Claim, Match, MatchBand
+from workbench.retrieval import Retriever
 from workbench.settings import Settings
 from workbench.text import clean_for_index
 
@@ -54,7 +56,7 @@ class Desk:
         self.settings = settings
         self.ledger = Ledger(settings.ledger_path, settings.lock_timeout)
         self._encoder = encoder
-        self._index: ClaimIndex | None = None
+        self._index: Retriever | None = None
         self._lock = threading.RLock()
 
     @property
@@ -66,13 +68,13 @@ class Desk:
 
     @property
     def index_folder(self) -> Path:
-        return self.settings.index_dir / "claims"
+        return self.settings.index_dir
 
-    def _open_index(self) -> ClaimIndex:
-        return ClaimIndex.open(self.index_folder, self.encoder.name, self.encoder.dimension)
+    def _open_index(self) -> Retriever:
+        return Retriever.open(self.index_folder, self.encoder.name, self.encoder.dimension)
 
-    def index(self) -> ClaimIndex:
-        """The index, caught up with the ledger (claims written by other processes included)."""
+    def index(self) -> Retriever:
+        """The indexes, caught up with the ledger (claims written by other processes included)."""
         with self._lock:
             if self._index is None or len(self._index) < self.ledger.count_claims():
                 self.sync_index()
@@ -92,24 +94,25 @@ class Desk:
     def reindex(self, progress: ProgressCallback | None = None) -> int:
         """Rebuild the index from the ledger alone."""
         with self._lock, locked(self.index_folder):
-            index = ClaimIndex(self.index_folder, self.encoder.name, self.encoder.dimension)
+            index = Retriever.empty(self.index_folder, self.encoder.name, self.encoder.dimension)
             self.ledger.clear_links()
             self._embed_missing(index, progress)
             index.save()
             self._index = index
         return len(index)
 
-    def _embed_missing(self, index: ClaimIndex, progress: ProgressCallback | None) -> int:
+    def _embed_missing(self, index: Retriever, progress: ProgressCallback | None) -> int:
         total = self.ledger.count_claims() - len(index)
         done = 0
-        for chunk in self.ledger.iter_claim_texts(exclude=index.claim_ids):
+        for chunk in self.ledger.iter_claim_texts(exclude=index.complete_ids):
             for start in range(0, len(chunk), self.settings.batch_size):
-                batch = chunk[start : start + self.settings.batch_size]
-                claim_ids = [cid for cid, _ in batch]
-                vectors = self.encoder.encode([text for _, text in batch])
-                index.add(claim_ids, vectors)
+                claim_ids, texts, languages = map(
+                    list, zip(*chunk[start : start + self.settings.batch_size], strict=True)
+                )
+                vectors = self.encoder.encode(texts)
+                index.add(claim_ids, texts, languages, vectors)
                 self._link(index, claim_ids, vectors)
-                done += len(batch)
+                done += len(claim_ids)
                 if progress:
                     progress(Progress(done, max(total, done), claims=done))
         return done
@@ -164,7 +167,7 @@ class Desk:
     def _ingest_stream(
         self,
         records: Iterable[Record | InputError],
-        index: ClaimIndex,
+        index: Retriever,
         report: IngestReport,
         actor: str,
         on_batch: Callable[[int], None] | None,
@@ -192,7 +195,7 @@ class Desk:
     def _write_batch(
         self,
         batch: list[tuple[Article, list[Claim]]],
-        index: ClaimIndex,
+        index: Retriever,
         report: IngestReport,
         actor: str,
     ) -> None:
@@ -207,13 +210,14 @@ class Desk:
         report.claims += len(claims)
         if claims:
             claim_ids = [claim.claim_id for claim in claims]
-            vectors = self.encoder.encode([claim.clean_text for claim in claims])
-            index.add(claim_ids, vectors)
+            texts = [claim.clean_text for claim in claims]
+            vectors = self.encoder.encode(texts)
+            index.add(claim_ids, texts, [claim.language for claim in claims], vectors)
             self._link(index, claim_ids, vectors)
 
-    def _link(self, index: ClaimIndex, claim_ids: list[str], vectors: np.ndarray) -> None:
+    def _link(self, index: Retriever, claim_ids: list[str], vectors: np.ndarray) -> None:
         """Record each new claim's related claims from other outlets."""
-        hits = index.search(vectors, LINK_CANDIDATES)
+        hits = index.dense.search(vectors, LINK_CANDIDATES)
         related = self.encoder.bands.related
         outlets = self.ledger.claim_details(
             {cid for row in hits for cid, score in row if score >= related} | set(claim_ids)
@@ -232,45 +236,73 @@ class Desk:
         self, text: str, k: int | None = None, language: str | None = None
     ) -> list[Match]:
         """The claims nearest to a free text, optionally only those in one language."""
-        k = k or self.settings.k
-        vector = self.encoder.encode([clean_for_index(text)])
-        return self._nearest(vector, k, lambda row: not language or row.language == language)
+        clean = clean_for_index(text)
+        vector = self.encoder.encode([clean])[0]
+        return self._nearest(
+            vector,
+            clean,
+            "",
+            k or self.settings.k,
+            lambda row: not language or row.language == language,
+        )
 
     def similar(self, claim_id: str, k: int | None = None) -> list[Match]:
         """Near-duplicates of a claim from other outlets (never its own article or outlet)."""
-        k = k or self.settings.k
         details = self.ledger.claim_details([claim_id])
         if details.empty:
             raise NotFoundError(f"No claim with id {claim_id!r} in the ledger.")
         claim = details.iloc[0]
-        vector = self.index().vector(claim_id)
+        vector = self.index().dense.vector(claim_id)
         if vector is None:
             vector = self.encoder.encode([claim.clean_text])[0]
         return self._nearest(
-            vector.reshape(1, -1),
-            k,
+            vector,
+            str(claim.clean_text),
+            str(claim.language),
+            k or self.settings.k,
             lambda row: row.article_id != claim.article_id and row.outlet != claim.outlet,
+            balance=True,
         )
 
     def _nearest(
-        self, vector: np.ndarray, k: int, keep: Callable[[pd.Series], bool]
+        self,
+        vector: np.ndarray,
+        text: str,
+        language: str,
+        k: int,
+        keep: Callable[[pd.Series], bool],
+        balance: bool = False,
     ) -> list[Match]:
         index = self.index()
         fetch = k * 4 + 16
         while True:
-            hits = index.search(vector, min(fetch, len(index)))[0]
-            details = self.ledger.claim_details(cid for cid, _ in hits)
+            hits = index.search(vector, text, language, min(fetch, len(index)))
+            details = self.ledger.claim_details(hit.claim_id for hit in hits)
             matches = [
-                _match(details.loc[cid], score, self.encoder.bands)
-                for cid, score in hits
-                if cid in details.index and keep(details.loc[cid])
+                _match(details.loc[hit.claim_id], hit.cosine, self.encoder.bands)
+                for hit in hits
+                if hit.claim_id in details.index and keep(details.loc[hit.claim_id])
             ]
             if len(matches) >= k or fetch >= len(index):
-                return matches[:k]
+                return (interleave_languages(matches) if balance else matches)[:k]
             fetch *= 4
 
     def claims(self, article_id: str | None = None) -> pd.DataFrame:
         return self.ledger.list_claims(article_id)
+
+
+def interleave_languages(matches: list[Match]) -> list[Match]:
+    """Each language's best related matches first, then its second best, and so on.
+
+    Lexical search only finds claims in the query's language, so fused ranking favours them;
+    near-duplicates are wanted across languages, so each language gets its turn.
+    """
+    turns: Counter[str] = Counter()
+    keyed = []
+    for order, match in enumerate(matches):
+        keyed.append((match.band == MatchBand.UNRELATED, turns[match.language], order, match))
+        turns[match.language] += 1
+    return [match for *_, match in sorted(keyed, key=lambda item: item[:3])]
 
 
 def _match(row: pd.Series, score: float, bands: Bands) -> Match:

@@ -121,7 +121,7 @@ def replacing(path: Path) -> Iterator[Path]:
         temporary.unlink(missing_ok=True)
 
 
-def write_csv(
+def _write_csv(
     ledger: Ledger, path: Path, query: str, parameters: dict[str, Any] | None = None
 ) -> int:
     """Stream a query's rows into a spreadsheet-safe UTF-8 CSV at `path`; returns rows written."""
@@ -154,12 +154,12 @@ def export_csv(
         "outlets": list(outlets),
         "reviewers": list(reviewers),
     }
-    return write_csv(ledger, path, CURRENT_VERDICTS, parameters)
+    return _write_csv(ledger, path, CURRENT_VERDICTS, parameters)
 
 
 def export_history_csv(ledger: Ledger, path: Path) -> int:
     """Write every verdict ever recorded, oldest first, one row each; returns rows."""
-    return write_csv(ledger, path, VERDICT_HISTORY)
+    return _write_csv(ledger, path, VERDICT_HISTORY)
 
 
 def export_claimreview(

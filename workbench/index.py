@@ -121,14 +121,14 @@ class ClaimIndex:
             "created": self.created,
             "updated": datetime.now(UTC).isoformat(timespec="seconds"),
         }
-        _write_atomically(self.folder / MANIFEST, json.dumps(manifest, indent=2))
+        write_atomically(self.folder / MANIFEST, json.dumps(manifest, indent=2))
         self._generation = generation
         for old in self.folder.glob("*-*.*"):
             if old.stem.rsplit("-", 1)[-1] != str(generation):
                 old.unlink(missing_ok=True)
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, text: str) -> None:
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with open(temporary, "w", encoding="utf-8") as handle:
         handle.write(text)

@@ -31,12 +31,12 @@ csv.field_size_limit(64 * 1024 * 1024)
 
 # Undecodable bytes are read as U+DC00 + byte (surrogateescape does this only for bytes >= 0x80,
 # and a broken UTF-16 unit may hold lower ones), so one bad line is reported and skipped instead of
-# failing the whole file. JSON's \\udxxx escapes can make the same lone surrogates.
+# failing the whole file. JSON's \ud800-\udfff escapes make the same lone surrogates.
 UNDECODABLE = "workbench-undecodable"
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 # Control characters move a terminal's cursor, recolour it or retitle its window when a claim is
 # printed; tab and the line breaks that claims split on are kept.
-_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 _SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:")
 
 
@@ -130,8 +130,8 @@ def sniff_encoding(path: Path) -> str:
 
 def _reads_as_text(head: bytes, encoding: str) -> bool:
     text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(head)
-    odd = sum(1 for ch in text if ch == "\ufffd" or unicodedata.category(ch) == "Cc")
-    return odd - text.count("\n") - text.count("\r") - text.count("\t") <= len(text) // 100
+    strange = sum(1 for ch in text if ch == "\ufffd" or unicodedata.category(ch) == "Cc")
+    return strange - text.count("\n") - text.count("\r") - text.count("\t") <= len(text) // 100
 
 
 def _open_text(path: Path, encoding: str) -> Any:
@@ -154,9 +154,9 @@ def _read_jsonl(path: Path, encoding: str) -> Iterator[Record | InputError]:
             try:
                 value = json.loads(line)
             except json.JSONDecodeError as error:
-                yield InputError(
-                    path, number, f"invalid JSON ({error.msg} at column {error.colno})"
-                )
+                # Some messages end in "at" already ("Invalid control character at").
+                reason = f"{error.msg.removesuffix(' at')} at column {error.colno}"
+                yield InputError(path, number, f"invalid JSON ({reason})")
                 continue
             except RecursionError:
                 yield InputError(path, number, "invalid JSON (nested too deeply)")
@@ -238,9 +238,6 @@ def _extract_html(content: str) -> dict[str, Any]:
         "url": getattr(document, "url", None),
         "published": getattr(document, "date", None),
     }
-    # A hostile page's canonical link may be javascript: or data:; the article keeps no link then.
-    if not _is_web_address(found["url"] or ""):
-        found["url"] = None
     return {key: value for key, value in found.items() if value}
 
 

@@ -210,10 +210,12 @@ class Ledger:
 
     def iter_claim_texts(
         self, exclude: set[str], chunk: int = 10_000
-    ) -> Iterator[list[tuple[str, str]]]:
-        """Yield (claim_id, clean_text) in chunks, skipping ids already indexed."""
+    ) -> Iterator[list[tuple[str, str, str]]]:
+        """Yield (claim_id, clean_text, language) in chunks, skipping ids already indexed."""
         with self.connect() as db:
-            cursor = db.execute("SELECT claim_id, clean_text FROM claims ORDER BY claim_id")
+            cursor = db.execute(
+                "SELECT claim_id, clean_text, language FROM claims ORDER BY claim_id"
+            )
             while rows := cursor.fetchmany(chunk):
                 todo = [row for row in rows if row[0] not in exclude]
                 if todo:

@@ -1,0 +1,885 @@
+"""Hostile and broken input, through Desk.ingest, the command line and the app's upload.
+
+Each file of tests/data/hostile/ either goes in with the right text or is rejected with a message
+that names the file and line; the rest of the batch still goes in, and what the ledger held before
+is unchanged. The large inputs are generated into tmp_path and marked slow.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import html
+import json
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.conftest import DATA
+from workbench import ingest
+from workbench.cli import main
+from workbench.desk import Desk
+from workbench.embed import Bands, Encoder
+from workbench.errors import InputError
+from workbench.export import export_csv
+from workbench.ingest import MAX_NAME_CHARS, safe_name, save_uploads
+from workbench.language import detect_language
+from workbench.ledger import Ledger
+from workbench.models import VerdictLabel
+from workbench.settings import REPO, load_settings
+from workbench.text import INVISIBLE, is_rtl
+
+HOSTILE = DATA / "hostile"
+MAX_CLAIM_CHARS = 600
+
+
+def quick_language(text: str) -> str:
+    return "ar" if is_rtl(text) else "en"
+
+
+@pytest.fixture(autouse=True)
+def no_lingua(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lingua loads all its language models on the first call (about 12 s on two cores).
+
+    Detection has its own tests; here the script decides, and the corpus names its languages.
+    """
+    monkeypatch.setattr(ingest, "detect_language", quick_language)
+
+
+class FakeEncoder:
+    """Deterministic random unit vectors, so that large inputs measure ingest and not a model."""
+
+    name = "fake-random-128"
+    # Random directions in 128 dimensions have cosines near 0 (sd 0.09), so no two claims come
+    # within the related band by chance and linking stays as cheap as it is for unrelated news.
+    dimension = 128
+    bands = Bands(same=0.65, related=0.5)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        vectors = np.empty((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            seed = int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
+            vectors[row] = np.random.default_rng(seed).standard_normal(self.dimension)
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+# -- the ledger before and after ---------------------------------------------------------------
+
+
+def snapshot(ledger: Ledger) -> dict[str, str]:
+    """A checksum per stored article over its row, its claims and their verdicts."""
+    with ledger.connect() as db:
+        articles = db.execute("SELECT * FROM articles ORDER BY article_id").fetchall()
+        claims = db.execute("SELECT article_id, * FROM claims ORDER BY claim_id").fetchall()
+        verdicts = db.execute(
+            "SELECT c.article_id, v.* FROM verdicts v JOIN claims c USING (claim_id) "
+            "ORDER BY v.verdict_id"
+        ).fetchall()
+    parts: dict[str, list[str]] = {str(row[0]): [repr(row)] for row in articles}
+    for row in (*claims, *verdicts):
+        parts[str(row[0])].append(repr(row))
+    return {
+        key: hashlib.sha256("\n".join(rows).encode()).hexdigest() for key, rows in parts.items()
+    }
+
+
+def assert_kept(before: dict[str, str], after: dict[str, str], added: int) -> None:
+    assert {key: after.get(key) for key in before} == before
+    assert len(after) == len(before) + added
+
+
+def add_verdict(desk: Desk) -> None:
+    claim_id = str(desk.claims().claim_id.iloc[0])
+    desk.ledger.record_verdict(claim_id, VerdictLabel.DISPUTED, "amal", "<b>checked</b>")
+
+
+@pytest.fixture
+def reviewed_desk(loaded_desk: Desk) -> Desk:
+    """The four test articles and one verdict on them."""
+    add_verdict(loaded_desk)
+    return loaded_desk
+
+
+def companions(folder: Path) -> tuple[Path, Path]:
+    """Two good files to send before and after a hostile one in the same batch."""
+    first, last = folder / "before.jsonl", folder / "after.csv"
+    first.write_text(
+        json.dumps(
+            {
+                "outlet": "Levant Wire",
+                "language": "en",
+                "text": "The new container terminal handled its first ship on Saturday morning.",
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    last.write_text(
+        "outlet,text,language\n"
+        "Levant Wire,The dock workers' union signed a two-year pay agreement on Sunday.,en\n",
+        encoding="utf-8",
+    )
+    return first, last
+
+
+# -- the command line --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Run:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def rejected(self) -> list[str]:
+        # The progress bar shares standard error, separated by carriage returns.
+        return re.findall(r"rejected: ([^\r\n]*)", self.err)
+
+    def summary(self) -> tuple[int, int, int, int]:
+        """Articles added, claims, duplicates and rejections, as the last line reports them."""
+        found = re.search(
+            r"(\d+) articles added \((\d+) claims\), (\d+) already in the ledger, (\d+) rejected",
+            self.out,
+        )
+        assert found, self.out
+        added, claims, duplicates, rejected = map(int, found.groups())
+        return added, claims, duplicates, rejected
+
+
+CommandLine = Callable[..., Run]
+
+
+@pytest.fixture
+def cli(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], encoder: Encoder
+) -> CommandLine:
+    """Run `workbench` in this process, with the session's encoder instead of a fresh load."""
+    monkeypatch.setattr("workbench.desk.load_encoder", lambda name: encoder)
+
+    def run(home: Path, *args: str | Path) -> Run:
+        code = main(["--home", str(home), *map(str, args)])
+        out, err = capsys.readouterr()
+        assert "Traceback" not in err
+        return Run(code, out, err)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def loaded_home(tmp_path_factory: pytest.TempPathFactory, encoder: Encoder) -> Path:
+    """A home with the four test articles and one verdict, built once and copied per test."""
+    home = tmp_path_factory.mktemp("loaded-home")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ingest, "detect_language", quick_language)
+        desk = Desk(load_settings(environ={}, home=home), encoder=encoder)
+        assert desk.ingest([DATA / "articles.jsonl"]).added == 4
+        add_verdict(desk)
+    return home
+
+
+@pytest.fixture
+def cli_home(loaded_home: Path, tmp_path: Path) -> Path:
+    home = tmp_path / "home"
+    shutil.copytree(loaded_home, home)
+    return home
+
+
+def ledger_of(home: Path) -> Ledger:
+    return Ledger(load_settings(environ={}, home=home).ledger_path)
+
+
+# -- each file of the corpus -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Case:
+    file: str
+    added: int
+    rejected: tuple[tuple[int | None, str], ...] = ()
+    duplicates: int = 0
+
+    @property
+    def path(self) -> Path:
+        return HOSTILE / self.file
+
+    def messages(self) -> list[str]:
+        """The start of each rejection message: the file, the line and the reason."""
+        return [
+            f"{self.path}, line {line}: {reason}" if line else f"{self.path}: {reason}"
+            for line, reason in self.rejected
+        ]
+
+
+INVALID_JSON = "invalid JSON (Expecting property name enclosed in double quotes at column"
+NOT_AN_OBJECT = "expected a JSON object with outlet and text"
+NOT_A_WEB_ADDRESS = "'url' must be a web address (http or https), not"
+
+CASES = [
+    Case("invalid-utf8.jsonl", 2, ((2, "undecodable bytes (the file is not utf-8)"),)),
+    Case("utf16-le-bom.jsonl", 2),
+    Case("utf16-le-nobom.jsonl", 2),
+    Case("utf16-be-bom.jsonl", 2),
+    Case("utf16-truncated.jsonl", 1, ((2, "undecodable bytes (the file is not utf-16)"),)),
+    Case("binary.jsonl", 0, ((None, "this is a binary file, not text (it contains NUL bytes)"),)),
+    Case("empty.jsonl", 0, ((None, "the file is empty"),)),
+    Case(
+        "malformed.jsonl",
+        2,
+        (
+            (2, "invalid JSON (Invalid control character at column 62)"),
+            (3, INVALID_JSON),
+            (4, NOT_AN_OBJECT),
+            (5, NOT_AN_OBJECT),
+            (7, "invalid JSON (nested too deeply)"),
+            (8, "invalid JSON (a number too long to read)"),
+            (9, INVALID_JSON),
+        ),
+    ),
+    Case(
+        "wrong-types.jsonl",
+        1,
+        (
+            (1, "'text' must be a string, not int"),
+            (2, "'outlet' must be a string, not list"),
+            (3, "'published' must be an ISO date like 2021-01-02, not 'last Tuesday'"),
+            (4, "'published' must be a string, not int"),
+            (5, "'title' must be a string, not dict"),
+            (6, "'id' must be a string, not bool"),
+            (7, "'text' must be a string, not dict"),
+        ),
+    ),
+    Case(
+        "missing-outlet.jsonl",
+        1,
+        (
+            (1, "missing 'outlet'"),
+            (2, "missing 'outlet'"),
+            (3, "'outlet' has no visible characters"),
+            (4, "missing 'outlet'"),
+        ),
+    ),
+    Case("markup.html", 1),
+    Case("script-only.html", 0, ((None, "no article text found in the page"),)),
+    Case(
+        "markup.jsonl", 2, ((2, NOT_A_WEB_ADDRESS), (3, NOT_A_WEB_ADDRESS), (4, NOT_A_WEB_ADDRESS))
+    ),
+    Case("invisible.jsonl", 1, ((3, "'text' has no visible characters"),), duplicates=1),
+    Case("emoji.jsonl", 2),
+    Case("mixed-direction.jsonl", 2),
+    Case("formula.csv", 3),
+    Case("controls.jsonl", 1, ((2, "'text' holds a lone surrogate"),)),
+]
+
+
+def test_every_corpus_file_has_a_case_and_stays_small() -> None:
+    files = {path.name for path in HOSTILE.iterdir() if path.name != "README.md"}
+    assert files == {case.file for case in CASES}
+    assert all(path.stat().st_size < 100_000 for path in HOSTILE.iterdir())
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.file)
+def test_desk_ingests_or_rejects_each_file_and_keeps_the_rest(
+    reviewed_desk: Desk, case: Case, tmp_path: Path
+) -> None:
+    desk = reviewed_desk
+    before = snapshot(desk.ledger)
+    first, last = companions(tmp_path)
+
+    report = desk.ingest([first, case.path, last])
+
+    assert (report.added, report.duplicates) == (case.added + 2, case.duplicates)
+    assert [(error.path, error.line) for error in report.errors] == [
+        (str(case.path), line) for line, _ in case.rejected
+    ]
+    for error, message in zip(report.errors, case.messages(), strict=True):
+        assert str(error).startswith(message)
+    assert_kept(before, snapshot(desk.ledger), case.added + 2)
+    assert len(desk.index()) == desk.ledger.count_claims()
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.file)
+def test_command_line_ingests_or_rejects_each_file_and_keeps_the_rest(
+    cli: CommandLine, cli_home: Path, case: Case, tmp_path: Path
+) -> None:
+    before = snapshot(ledger_of(cli_home))
+    first, last = companions(tmp_path)
+
+    run = cli(cli_home, "ingest", first, case.path, last)
+
+    assert run.code == 0
+    added, _, duplicates, rejected = run.summary()
+    assert (added, duplicates, rejected) == (case.added + 2, case.duplicates, len(case.rejected))
+    assert len(run.rejected) == len(case.rejected)
+    for line, message in zip(run.rejected, case.messages(), strict=True):
+        assert line.startswith(message)
+    assert_kept(before, snapshot(ledger_of(cli_home)), case.added + 2)
+
+
+@pytest.mark.parametrize("name", ["binary.jsonl", "empty.jsonl", "script-only.html"])
+def test_a_file_with_nothing_to_add_fails_the_command(
+    cli: CommandLine, cli_home: Path, name: str
+) -> None:
+    run = cli(cli_home, "ingest", HOSTILE / name)
+    assert run.code == 1
+    assert run.rejected and run.rejected[0].startswith(f"{HOSTILE / name}: ")
+
+
+def test_command_line_names_files_whose_names_hold_separators_and_dots(
+    cli: CommandLine, cli_home: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    odd = folder / "a\\b ..c.jsonl"  # a backslash is an ordinary character in a POSIX name
+    odd.write_text('{"outlet": "Levant Wire", "text": 1}\n', encoding="utf-8")
+    dotted = folder / "sub" / ".." / odd.name
+
+    run = cli(cli_home, "ingest", dotted)
+
+    assert run.code == 1
+    assert run.rejected == [f"{dotted}, line 1: 'text' must be a string, not int"]
+
+
+# -- what goes in ------------------------------------------------------------------------------
+
+
+def stored_articles(desk: Desk) -> dict[str, dict[str, object]]:
+    """Every stored article by its external id, with its claims in order."""
+    with desk.ledger.connect() as db:
+        articles = db.execute("SELECT * FROM articles").df().to_dict(orient="records")
+        claims = db.execute("SELECT * FROM claims ORDER BY position").df()
+    for article in articles:
+        own = claims[claims.article_id == article["article_id"]]
+        article["claims"] = own.to_dict(orient="records")
+    return {str(article["external_id"]): article for article in articles}
+
+
+def records_of(name: str) -> dict[str, dict[str, str]]:
+    """The corpus file's own records, by id."""
+    lines = (HOSTILE / name).read_text(encoding="utf-8").splitlines()
+    return {record["id"]: record for record in map(json.loads, lines) if "id" in record}
+
+
+def assert_claims_are_slices(article: dict[str, object]) -> None:
+    claims = article["claims"]
+    assert isinstance(claims, list)
+    for claim in claims:
+        source = str(article["title"] if claim["is_headline"] else article["text"])
+        assert source[claim["start_offset"] : claim["end_offset"]] == claim["text"]
+        assert claim["clean_text"] == " ".join(INVISIBLE.sub("", claim["text"]).split())
+
+
+def test_invisible_characters_stay_in_the_article_and_leave_the_claims(desk: Desk) -> None:
+    report = desk.ingest([HOSTILE / "invisible.jsonl"])
+    assert (report.added, report.duplicates) == (1, 1)  # the clean copy is the same article
+    original = records_of("invisible.jsonl")["i1"]
+    article = stored_articles(desk)["i1"]
+
+    assert article["text"] == original["text"] and article["title"] == original["title"]
+    assert "\u202e" in str(article["text"]) and "\u200b" in str(article["text"])
+    assert article["outlet"] == "Harbour Gazette"  # an outlet name cannot be spoofed
+    assert_claims_are_slices(article)
+    claims = article["claims"]
+    assert isinstance(claims, list)
+    assert any(INVISIBLE.search(claim["text"]) for claim in claims)
+    assert not any(INVISIBLE.search(claim["clean_text"]) for claim in claims)
+    assert "fake engine parts at the port" in claims[1]["clean_text"]
+
+
+def test_emoji_are_kept_whole(desk: Desk) -> None:
+    desk.ingest([HOSTILE / "emoji.jsonl"])
+    originals = records_of("emoji.jsonl")
+    articles = stored_articles(desk)
+
+    for key in ("e1", "e2"):
+        assert articles[key]["text"] == originals[key]["text"]
+        assert articles[key]["outlet"] == "Reef Radio 📻"
+    assert_claims_are_slices(articles["e1"])
+    texts = [claim["text"] for claim in articles["e1"]["claims"]]  # type: ignore[attr-defined]
+    assert texts[0] == "🌊 Coral survey finds reef recovering 🐠"
+    assert "👨\u200d👩\u200d👧\u200d👦" in texts[-1] and texts[-1].endswith("🇳🇿🇫🇯.")
+    assert articles["e2"]["claims"] == []  # emoji alone assert nothing
+
+
+@pytest.mark.xfail(
+    reason="ledger.py: Ledger.list_claims says an article with no claims (emoji alone, a "
+    "caption) is not in the ledger",
+    strict=True,
+)
+def test_an_article_without_claims_lists_no_claims(cli: CommandLine, cli_home: Path) -> None:
+    cli(cli_home, "ingest", HOSTILE / "emoji.jsonl")
+    article_id = {a["external_id"]: a["article_id"] for a in ledger_rows(cli_home)}["e2"]
+
+    run = cli(cli_home, "claims", "--article", article_id)
+
+    assert (run.code, run.out, run.err) == (0, "", "")
+
+
+def ledger_rows(home: Path) -> list[dict[str, object]]:
+    with ledger_of(home).connect() as db:
+        rows: list[dict[str, object]] = db.execute("SELECT * FROM articles").df().to_dict("records")
+    return rows
+
+
+def test_mixed_direction_text_is_kept_in_order(desk: Desk) -> None:
+    desk.ingest([HOSTILE / "mixed-direction.jsonl"])
+    originals = records_of("mixed-direction.jsonl")
+    articles = stored_articles(desk)
+
+    for key in ("d1", "d2"):
+        assert articles[key]["text"] == originals[key]["text"]
+        assert_claims_are_slices(articles[key])
+    texts = [claim["text"] for claim in articles["d1"]["claims"]]  # type: ignore[attr-defined]
+    assert texts[0] == "شركة Maersk تعلن خطا جديدا إلى ميناء مرسى"
+    assert any("John Smith" in text and "4,500" in text for text in texts)
+    assert articles["d1"]["language"] == "ar" and articles["d2"]["language"] == "en"
+
+
+def test_utf16_files_read_the_same_as_utf8(desk: Desk) -> None:
+    names = ["utf16-le-bom.jsonl", "utf16-le-nobom.jsonl", "utf16-be-bom.jsonl"]
+    report = desk.ingest([HOSTILE / name for name in names])
+    assert (report.added, report.errors) == (6, [])
+    articles = stored_articles(desk)
+
+    for tag in ("le-bom", "le-nobom", "be-bom"):
+        arabic = articles[f"{tag}-ar"]
+        assert arabic["outlet"] == "صحيفة الميناء"
+        assert arabic["title"] == "هيئة الميناء تنشر جدولا جديدا للأرصفة"
+        assert arabic["text"] == (
+            f"نشرت هيئة الميناء جدولا جديدا لرسو سفن الحاويات في الرصيف الشمالي ({tag})."
+        )
+        assert articles[f"{tag}-en"]["title"] == "Port authority publishes new berth schedule"
+
+
+def test_html_keeps_the_text_and_drops_scripts_handlers_and_frames(desk: Desk) -> None:
+    report = desk.ingest([HOSTILE / "markup.html"])
+    assert (report.added, report.errors) == (1, [])
+    (article,) = stored_articles(desk).values()
+
+    assert article["outlet"] == "Harbour Gazette" and article["url"] == ""
+    text = str(article["text"])
+    assert "highest water level in a decade" in text and "new sea wall" in text
+    assert "full tide table" in text  # a javascript: link keeps its words, not its target
+    for trace in ("<", ">", "script", "alert", "javascript", "onerror", "onclick", "tracker"):
+        assert trace not in text.lower() and trace not in str(article["title"]).lower()
+
+
+def test_markup_in_fields_is_stored_as_text_and_shown_escaped(desk: Desk) -> None:
+    from workbench.app.claim import in_context
+    from workbench.app.shared import text_html
+
+    desk.ingest([HOSTILE / "markup.jsonl"])
+    article = stored_articles(desk)["h1"]
+    assert article["outlet"] == "<b>Harbour</b> Gazette"
+    assert "<img src=x onerror=alert('text')>" in str(article["text"])
+
+    for claim in article["claims"]:  # type: ignore[attr-defined]
+        shown = text_html(claim["text"])
+        assert re.findall(r"<(/?\w+)", shown) == ["div", "/div"]
+        assert html.escape(claim["text"]) in shown
+        row = desk.ledger.claim_details([claim["claim_id"]]).iloc[0]
+        context = in_context(article, row)
+        assert sorted(re.findall(r"<(/?\w+)", context)) == ["/div", "/mark", "div", "mark"]
+
+
+def test_formula_fields_go_in_verbatim_and_export_neutralised(desk: Desk, tmp_path: Path) -> None:
+    desk.ingest([HOSTILE / "formula.csv"])
+    claims = desk.claims()
+    assert set(claims.outlet) == {
+        '=HYPERLINK("https://evil.example/steal","click here")',
+        "+cmd|' /C calc'!A0",
+        "Harbour Gazette",
+    }
+    for claim_id in claims.claim_id:
+        desk.ledger.record_verdict(claim_id, VerdictLabel.DISPUTED, "amal", "=1+2")
+
+    export_csv(desk.ledger, tmp_path / "out.csv")
+
+    with open(tmp_path / "out.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == len(claims)
+    for row in rows:
+        for value in row.values():
+            assert not value.startswith(("=", "+", "-", "@")), row
+
+
+def test_control_characters_never_reach_the_terminal(
+    cli: CommandLine, cli_home: Path, tmp_path: Path
+) -> None:
+    cli(cli_home, "ingest", HOSTILE / "controls.jsonl")
+    run = cli(cli_home, "claims")
+    assert "night shift at the container port" in run.out
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", run.out)
+
+
+@pytest.mark.xfail(
+    reason="desk.py: Desk._ingest_stream flushes a batch only when its claims reach batch_size, "
+    "so articles without claims pile up in memory and are written in one transaction at the end",
+    strict=True,
+)
+def test_the_batch_size_bounds_articles_without_claims_too(
+    desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Settings: batch_size is the claims embedded "and articles written" per batch."""
+    path = tmp_path / "captions.jsonl"
+    with open(path, "w", encoding="utf-8") as out:
+        for number in range(600):
+            out.write(json.dumps({"outlet": "Reef Radio", "text": f"Photo {number}"}) + "\n")
+    sizes: list[int] = []
+    add_articles = desk.ledger.add_articles
+
+    def spy(batch: Sequence[object], actor: str = "ingest") -> list[bool]:
+        sizes.append(len(batch))
+        return add_articles(batch, actor)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(desk.ledger, "add_articles", spy)
+
+    report = desk.ingest([path])
+
+    assert report.added == 600 and report.claims == 0
+    assert max(sizes) <= desk.settings.batch_size
+
+
+# -- the app's upload --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sent", "saved"),
+    [
+        ("../../etc/passwd.jsonl", "passwd.jsonl"),
+        ("/etc/cron.d/job.csv", "job.csv"),
+        ("a/b\\c.csv", "c.csv"),
+        ("C:\\Users\\amal\\Desktop\\page.html", "page.html"),
+        (".hidden.txt", "hidden.txt"),
+        ("..", "upload"),
+        ("", "upload"),
+        ("report.jsonl ", "report.jsonl"),
+        ("تقرير الميناء.jsonl", "تقرير الميناء.jsonl"),
+        ("photo\u202egnp.jsonl", "photo_gnp.jsonl"),
+        ("nul\x00byte.csv", "nul_byte.csv"),
+        ("line\nbreak.txt", "line_break.txt"),
+        ("x" * 300 + ".jsonl", "x" * (MAX_NAME_CHARS - 6) + ".jsonl"),
+    ],
+)
+def test_safe_name_keeps_only_a_plain_file_name(sent: str, saved: str) -> None:
+    assert safe_name(sent) == saved
+
+
+@pytest.mark.xfail(
+    reason="workbench/app/articles.py has its own safe_name, which cuts a long name before its "
+    "suffix; the app should use workbench.ingest.safe_name and save_uploads",
+    strict=True,
+)
+def test_the_app_keeps_the_suffix_of_a_long_name() -> None:
+    from workbench.app.articles import safe_name as app_safe_name
+
+    assert app_safe_name("x" * 300 + ".jsonl").endswith(".jsonl")
+
+
+def test_uploads_are_written_only_inside_their_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "upload"
+    folder.mkdir()
+    names = ["../../escape.jsonl", "/tmp/abs.csv", "a/b\\c.csv", ".hidden.txt", "", "../x.jsonl"]
+    files = [(name, f"content {number}".encode()) for number, name in enumerate(names)]
+
+    paths = save_uploads(files, folder)
+
+    assert [path.name for path in paths] == [
+        "000-escape.jsonl",
+        "001-abs.csv",
+        "002-c.csv",
+        "003-hidden.txt",
+        "004-upload",
+        "005-x.jsonl",
+    ]
+    assert all(path.resolve().parent == folder.resolve() for path in paths)
+    assert [path.read_bytes() for path in paths] == [content for _, content in files]
+    assert sorted(tmp_path.rglob("*")) == sorted([folder, *paths])
+
+
+def test_uploads_never_follow_a_link(tmp_path: Path) -> None:
+    folder, victim = tmp_path / "upload", tmp_path / "victim.txt"
+    folder.mkdir()
+    victim.write_text("keep me", encoding="utf-8")
+    (folder / "000-news.jsonl").symlink_to(victim)
+
+    with pytest.raises(FileExistsError):
+        save_uploads([("news.jsonl", b"overwritten")], folder)
+    assert victim.read_text(encoding="utf-8") == "keep me"
+
+
+def test_uploading_the_whole_corpus_under_hostile_names(
+    reviewed_desk: Desk, tmp_path: Path
+) -> None:
+    """The app's path: uploads saved under safe names in a temporary folder, then one ingest."""
+    before = snapshot(reviewed_desk.ledger)
+    folder = tmp_path / "uploads" / "upload"
+    folder.mkdir(parents=True)
+    files = [(f"../../{case.file}", case.path.read_bytes()) for case in CASES]
+
+    paths = save_uploads(files, folder)
+    report = reviewed_desk.ingest(paths, actor="app")
+
+    added = sum(case.added for case in CASES)
+    assert (report.added, report.duplicates) == (added, sum(case.duplicates for case in CASES))
+    shown = {str(path): path.name[4:] for path in paths}  # what the app lists as the file
+    expected = [(case.file, line) for case in CASES for line, _ in case.rejected]
+    assert [(shown[error.path], error.line) for error in report.errors] == expected
+    assert_kept(before, snapshot(reviewed_desk.ledger), added)
+    assert sorted((tmp_path / "uploads").rglob("*")) == sorted([folder, *paths])
+
+
+# -- large inputs ------------------------------------------------------------------------------
+
+OUTLETS = ("Harbour Gazette", "Levant Wire", "Reef Radio", "Capital Sports", "صحيفة الميناء")
+CLAUSES = (
+    "the harbour board said on {day} that berth {n} would close for {k} weeks",
+    "engineers will replace two cranes and strengthen the quay wall behind them",
+    "ships due in that time will be sent to the northern terminal instead",
+    "the operators of {k} container lines have been told to change their schedules",
+    "customs officers will keep working from the old warehouse until the work ends",
+    "the council expects the cost to stay under the budget agreed in March",
+    "a spokeswoman for the dock workers' union said members had not been consulted",
+    "fishermen from the village of Marsa asked for the slipway to stay open at night",
+)
+DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
+
+
+def long_sentence(n: int, i: int) -> str:
+    """A distinct sentence of about 490 characters, like an official statement's."""
+    parts = [
+        CLAUSES[(i + j) % len(CLAUSES)].format(n=n, k=i + 3, day=DAYS[(n + i) % len(DAYS)])
+        for j in range(6)
+    ]
+    return f"In report {n}-{i}, {', and '.join(parts[:3])}; {', while '.join(parts[3:])}."
+
+
+def big_article(n: int) -> dict[str, str]:
+    return {
+        "outlet": OUTLETS[n % len(OUTLETS)],
+        "language": "en",
+        "id": f"big-{n}",
+        "title": f"Harbour works to close berth {n} for several weeks",
+        "text": "\n\n".join(long_sentence(n, i) for i in range(8)),
+        "published": "2021-03-01",
+    }
+
+
+def write_big_jsonl(path: Path, size: int) -> int:
+    """Write distinct articles until the file holds `size` bytes; return how many."""
+    written = count = 0
+    with open(path, "w", encoding="utf-8") as out:
+        while written < size:
+            line = json.dumps(big_article(count), ensure_ascii=False) + "\n"
+            out.write(line)
+            written += len(line.encode())
+            count += 1
+    return count
+
+
+MEASURE = """
+import json, resource, sys, time
+import workbench.desk
+from tests.test_hostile import FakeEncoder
+from workbench.cli import main
+
+workbench.desk.load_encoder = lambda name: FakeEncoder()
+home, warm, big = sys.argv[1:4]
+main(["--home", home, "ingest", warm])  # DuckDB, FAISS and the claim rules are loaded now
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+start = time.perf_counter()
+code = main(["--home", home, "ingest", big])
+seconds = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"code": code, "seconds": seconds, "before_kb": before, "peak_kb": peak}))
+"""
+
+
+@pytest.mark.slow
+def test_a_50_mb_file_goes_in_with_bounded_memory(tmp_path: Path) -> None:
+    """Through the command line in a fresh process, so that its peak resident size is its own.
+
+    The index must grow with the claims (110,000 x 128 floats, 56 MB) and DuckDB buffers its
+    writes, but the file itself is read a line at a time: holding it, or its articles, would
+    cost several times its 50 MB as Python objects. 400 MB is well under that.
+    """
+    big, warm = tmp_path / "big.jsonl", tmp_path / "warm.jsonl"
+    count = write_big_jsonl(big, 50 * 1024 * 1024)
+    warm.write_text(json.dumps(big_article(-1)) + "\n", encoding="utf-8")
+
+    result = subprocess.run(
+        [sys.executable, "-c", MEASURE, str(tmp_path / "home"), str(warm), str(big)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=900,
+    )
+
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    out = result.stdout.strip().splitlines()
+    measured = json.loads(out[-1])
+    growth_mb = (measured["peak_kb"] - measured["before_kb"]) / 1024
+    print(f"50 MB, {count} articles: {measured['seconds']:.0f} s, peak growth {growth_mb:.0f} MB")
+    assert f"{count} articles added ({count * 9} claims), 0 already in the ledger" in out[-2]
+    assert growth_mb < 400
+    assert measured["seconds"] < 600
+
+
+@pytest.fixture
+def fake_desk(tmp_path: Path) -> Desk:
+    return Desk(load_settings(environ={}, home=tmp_path / "fake"), encoder=FakeEncoder())
+
+
+@pytest.fixture
+def fake_cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> CommandLine:
+    monkeypatch.setattr("workbench.desk.load_encoder", lambda name: FakeEncoder())
+
+    def run(home: Path, *args: str | Path) -> Run:
+        code = main(["--home", str(home), *map(str, args)])
+        out, err = capsys.readouterr()
+        assert "Traceback" not in err
+        return Run(code, out, err)
+
+    return run
+
+
+def one_line(path: Path, text: str, **fields: str) -> Path:
+    record = {"outlet": "Harbour Gazette", "language": "en", "id": "long", **fields, "text": text}
+    path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+def five_mb_of_prose() -> str:
+    paragraphs: list[str] = []
+    size = number = 0
+    while size < 5 * 1024 * 1024:
+        paragraphs.append(long_sentence(number // 8, number % 8))
+        size += len(paragraphs[-1]) + 2
+        number += 1
+    return "\n\n".join(paragraphs)
+
+
+def assert_claims_cut_to_size(desk: Desk, text: str) -> list[str]:
+    """The stored claims: each at most 600 characters and exactly a slice of the text."""
+    (article,) = stored_articles(desk).values()
+    assert article["text"] == text
+    assert_claims_are_slices(article)
+    claims = [claim["text"] for claim in article["claims"]]  # type: ignore[attr-defined]
+    assert all(len(claim) <= MAX_CLAIM_CHARS for claim in claims)
+    return claims
+
+
+@pytest.mark.slow
+def test_one_5_mb_line_goes_in_without_hanging(
+    fake_desk: Desk, fake_cli: CommandLine, tmp_path: Path
+) -> None:
+    text = five_mb_of_prose()
+    path = one_line(tmp_path / "long.jsonl", text)
+
+    start = time.perf_counter()
+    report = fake_desk.ingest([path])
+    seconds = time.perf_counter() - start
+
+    assert (report.added, report.errors) == (1, [])
+    claims = assert_claims_cut_to_size(fake_desk, text)
+    assert len(claims) == text.count("\n\n") + 1 and report.claims == len(claims)
+    assert seconds < 120, f"{seconds:.0f} s for one 5 MB line"
+
+    run = fake_cli(tmp_path / "home", "ingest", path)
+    assert run.code == 0 and run.summary() == (1, len(claims), 0, 0)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("ا" * 5 * 1024 * 1024, id="no-spaces"),
+        pytest.param("word " * 1024 * 1024, id="no-full-stops"),
+        pytest.param("Yes! " * 1024 * 1024, id="only-full-stops"),
+    ],
+)
+def test_one_5_mb_line_of_odd_text_goes_in_without_hanging(
+    fake_desk: Desk, tmp_path: Path, text: str
+) -> None:
+    path = one_line(tmp_path / "odd.jsonl", text)
+
+    start = time.perf_counter()
+    report = fake_desk.ingest([path])
+    seconds = time.perf_counter() - start
+
+    assert (report.added, report.errors) == (1, [])
+    assert_claims_cut_to_size(fake_desk, text.strip())
+    assert seconds < 120, f"{seconds:.0f} s for one 5 MB line"
+
+
+@pytest.mark.slow
+def test_a_broken_5_mb_line_is_rejected_and_the_next_goes_in(
+    fake_desk: Desk, fake_cli: CommandLine, tmp_path: Path
+) -> None:
+    path = tmp_path / "broken.jsonl"
+    good = {"outlet": "Levant Wire", "language": "en", "text": "The ferry sailed on time today."}
+    path.write_text(
+        '{"outlet": "Harbour Gazette", "text": "'
+        + "word " * 1024 * 1024
+        + "\n"
+        + json.dumps(good)
+        + "\n",
+        encoding="utf-8",
+    )
+
+    report = fake_desk.ingest([path])
+
+    assert report.added == 1
+    assert [str(error)[: len(str(path)) + 24] for error in report.errors] == [
+        f"{path}, line 1: invalid JSON"
+    ]
+    run = fake_cli(tmp_path / "home", "ingest", path)
+    assert run.code == 0 and run.rejected[0].startswith(f"{path}, line 1: invalid JSON")
+
+
+def sentence_of(length: int) -> str:
+    """One sentence of `length` characters: clauses joined by commas, one full stop at the end."""
+    clauses: list[str] = []
+    number = 0
+    while sum(map(len, clauses)) + 2 * len(clauses) < length:
+        clauses.append(CLAUSES[number % len(CLAUSES)].format(n=number, k=number, day="Monday"))
+        number += 1
+    return (", ".join(clauses))[: length - 1].rstrip(" ,") + "."
+
+
+@pytest.mark.slow
+def test_a_20000_character_sentence_is_cut_into_claims_of_600_characters(
+    desk: Desk, cli: CommandLine, tmp_path: Path
+) -> None:
+    text = sentence_of(20_000)
+    assert len(text) > 19_900 and text.count(".") == 1
+    path = one_line(tmp_path / "sentence.jsonl", text)
+
+    report = desk.ingest([path])
+
+    assert (report.added, report.errors) == (1, [])
+    claims = assert_claims_cut_to_size(desk, text)
+    assert len(claims) >= len(text) // MAX_CLAIM_CHARS
+    assert " ".join(claims).split() == text.split()  # cut between words, none lost
+
+    run = cli(tmp_path / "home", "ingest", path)
+    assert run.code == 0 and run.summary() == (1, len(claims), 0, 0)
+
+
+@pytest.mark.slow
+def test_language_detection_copes_with_every_text_in_the_corpus() -> None:
+    for path in sorted(HOSTILE.iterdir()):
+        for record in ingest.read_records(path, outlet="Harbour Gazette"):
+            if isinstance(record, InputError):
+                continue
+            for value in record.fields.values():
+                if isinstance(value, str) and not INVISIBLE.fullmatch(value):
+                    assert isinstance(detect_language(value), str)

@@ -1,0 +1,463 @@
+"""Numbers in a claim and what they count, so that two accounts of one event can be compared.
+
+What a figure counts is read from up to six words after it and four before. In a casualty
+sentence the casualty verb wins over the noun ("40 soldiers were killed" and "killed 40 members
+of the army" both count "killed"), so that tolls compare across phrasings; a figure given as part
+of another ("including 8 officers", "بينهم ٨ ضباط", "eight of them officers") counts its noun.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+
+from workbench.sources import fold_indexed, word_readings
+
+
+class Qualifier(StrEnum):
+    """How a figure bounds the true number."""
+
+    EXACT = "exact"
+    AT_LEAST = "at least"
+    MORE_THAN = "more than"
+    LESS_THAN = "less than"
+    ABOUT = "about"
+    UP_TO = "up to"
+
+
+ABOUT_WIDTH = 0.1  # "about 40" allows 36..44, and always at least one either side
+# Vocabularies are written as people spell them and folded when the module loads.
+_PRE = {  # checked in this order: "لا يتجاوز" is "up to" before "يتجاوز" is "more than"
+    "at least": "at least|no fewer than|no less than|a minimum of|ما لا يقل عن|لا يقل عن",
+    "up to": "up to|as many as|ما يصل إلى|يصل إلى|لا يتجاوز|لا تتجاوز|لا يزيد عن",
+    "less than": "less than|fewer than|under|below|أقل من|ما يقل عن|يقل عن|تقل عن|دون",
+    "more than": "more than|over|upwards of|in excess of|above|أكثر من|ما يزيد عن|ما يزيد على|"
+    "يزيد عن|يربو على|يتجاوز|تجاوز|يفوق|يتخطى|تخطى|تتخطى",
+    "about": "about|around|roughly|nearly|almost|approximately|some|an estimated|close to|نحو|"
+    "حوالي|حوالى|قرابة|زهاء|ما يقارب|يقارب",
+}
+_BARRIER = "(?:حاجز|عتبه|مستوي|سقف)"  # "يتخطى حاجز الـ80 دولاراً"
+_POST = "at least|or more|على الأقل|أو أكثر"  # after the number (and its noun); "تقريباً" is about
+# "form form=value:kind"; kinds: unit (0-9), ten, teen, tens, hundred (a multiplier: "two
+# hundred", "ثلاث مئة"), scale, plural (vague alone: "آلاف"), whole, half, pre ("أحد" of "أحد عشر").
+_NUMBER_WORDS = (
+    "zero=0 one=1 two=2 three=3 four=4 five=5 six=6 seven=7 eight=8 nine=9 ten=10:ten "
+    "eleven=11:teen twelve=12:teen thirteen=13:teen fourteen=14:teen fifteen=15:teen "
+    "sixteen=16:teen seventeen=17:teen eighteen=18:teen nineteen=19:teen twenty=20:tens "
+    "thirty=30:tens forty=40:tens fifty=50:tens sixty=60:tens seventy=70:tens eighty=80:tens "
+    "ninety=90:tens hundred=100:hundred dozen=12:hundred thousand=1e3:scale million=1e6:scale "
+    "billion=1e9:scale واحد واحدة=1 اثنان اثنين اثنتان اثنتين=2 ثلاث ثلاثة=3 أربع أربعة=4 "
+    "خمس خمسة=5 ست ستة=6 سبع سبعة=7 ثمان ثماني ثمانية=8 تسع تسعة=9 عشر عشرة=10:ten "
+    "أحد إحدى=1:pre اثنا اثني اثنتا اثنتي=2:pre مئة مائة=100:hundred "
+    "مئتان مئتين مئتي مائتان مائتين مائتي=200:whole ألف=1e3:scale ألفان ألفين ألفي=2e3:whole "
+    "آلاف=1e3:plural ألفا=1e3:scale مليونا=1e6:scale مليارا=1e9:scale "
+    "مليون=1e6:scale مليونان مليونين مليوني=2e6:whole ملايين=1e6:plural "
+    "مليار=1e9:scale مليارين ملياري=2e9:whole مليارات=1e9:plural نصف=0.5:half"
+)
+_TENS = ("عشر", "ثلاث", "أربع", "خمس", "ست", "سبع", "ثمان", "تسع")  # + ون/ين; 3-9 also + مئة
+_MONTHS = (
+    "january february march april may june july august september october november december jan "
+    "feb mar apr jun jul aug sep sept oct nov dec يناير فبراير مارس أبريل إبريل مايو يونيو يونيه "
+    "يوليو يوليه أغسطس سبتمبر أكتوبر نوفمبر ديسمبر كانون شباط آذار نيسان أيار حزيران تموز آب "
+    "أيلول تشرين"
+)
+_TIMES = "am pm gmt utc o'clock صباحاً مساءً ظهراً فجراً"
+# A number after these is a name or an id: "Line 3", "Resolution 2254", "اللواء 93".
+_NAMES = (
+    "division brigade regiment battalion corps line route road highway resolution article no "
+    "number phase flight فرقة لواء كتيبة فوج فيلق طريق قرار مادة بند رقم خط مرحلة"
+)
+_ORDINALS = "حادي ثاني ثالث رابع خامس سادس سابع ثامن تاسع"  # "الحادي عشر" is not ten
+_SUBSET = "including among بينهم بينهن منهم منهن ضمنهم بين ضمن"
+_STOPS = "and but while whereas when after as بينما فيما حين لكن إضافة"
+_NOT_ONE = "no any every each the this that which someone"
+# Normalised noun: English words, then Arabic stems ("*" for a stem that takes endings).
+_COUNTS = {
+    "killed": "killed kill kills killing dead died die dies death deaths toll fatalities "
+    "perished drowned lives قتل* قتيل* مقتل* حتف* مصرع* وفاة وفيات توفي* أودت",
+    "wounded": "wounded wounding injured injuring injuries injury hurt جرح* جريح* أصيب* إصابة "
+    "إصابات مصاب*",
+    "soldiers": "soldiers soldier troops servicemen جندي* جنود* عسكريين عسكريا عسكريون",
+    "members": "members member personnel عنصر عنصرا عنصرين عناصر",
+    "officers": "officers officer ضابط* ضباط*",
+    "people": "people persons person individuals residents شخص شخصا شخصين أشخاص نسمة مواطن "
+    "مواطنا مواطنين مواطنون",
+    "civilians": "civilians civilian مدنيين مدنيا مدنيون",
+    "fighters": "fighters fighter militants militant jihadists gunmen attackers مقاتل مقاتلا "
+    "مقاتلين مقاتلون مسلحا مسلحين مسلحون",
+    "children": "children child kids طفل* أطفال*",
+    "women": "women woman نساء امرأة سيدات",
+    "shepherds": "shepherds shepherd راعي رعاة",
+    "smugglers": "smugglers smuggler مهرب*",
+    "detainees": "detainees detainee prisoners prisoner محتجز* معتقل* أسير* أسرى",
+    "tents": "tents tent خيمة خيام",
+    "families": "families family عائلة عائلات أسرة",
+    "strikes": "strikes strike airstrikes raids غارة غارات ضربة ضربات",
+    "pills": "pills tablets حبة حبات",
+    "money": "dollars dollar usd euros euro pounds lira dinars دولار* يورو ليرة ليرات جنيه* "
+    "ريال* دينار* درهم*",
+}
+_CASUALTIES = ("killed", "wounded")
+_PERCENT = "%|percent|per cent|pour cent|بالمئة|بالمائة|في المئة|في المائة"
+_CURRENCY = frozenset("$€£")
+_SUFFIX_SCALES = {"bn": 1e9, "mn": 1e6, "m": 1e6, "k": 1e3}  # "$1.5bn", after a currency sign
+
+
+def _fold(text: str) -> str:
+    return fold_indexed(text)[0]
+
+
+def _wordset(words: str, separator: str | None = None) -> frozenset[str]:
+    return frozenset(_fold(word) for word in words.split(separator))
+
+
+@dataclass(frozen=True)
+class Figure:
+    value: float
+    upper: float | None  # the top of a range ("between 30 and 40")
+    qualifier: Qualifier
+    counts: str  # normalised noun ("killed", "officers", "percent"...) or "" when unknown
+    text: str  # the span as written
+    start: int
+    end: int
+
+
+@dataclass
+class _Number:
+    first: int  # token indices, inclusive
+    last: int
+    value: float
+    upper: float | None = None
+    unit: str = ""  # "percent" or "money" when written beside the number
+    waw: bool = False  # written with a leading "و", as the second half of a range can be
+    digits: bool = False
+
+
+Token = tuple[str, int, int, bool]  # folded text, start, end, is a word
+Reading = tuple[float, str, bool, bool]  # value, kind, written with و, written with ال
+
+
+def extract_figures(text: str, language: str = "") -> list[Figure]:
+    """The figures of a text in order, without dates, times, years, ordinals and ids."""
+    folded, offsets = fold_indexed(text)
+    spaces = "[\u00a0\u202f ]" if language.startswith("fr") else "[\u00a0\u202f]"
+    pattern = rf"(\d+(?:(?:[.,\u066b\u066c]|{spaces})\d+)*)|([^\W\d_]+(?:'[^\W\d_]+)?)|(\S)"
+    tokens = [(m[0], m.start(), m.end(), m[2] is not None) for m in re.finditer(pattern, folded)]
+    numbers = _merge_ranges(tokens, list(_numbers(tokens, folded, text, offsets)))
+    figures = []
+    for k, number in enumerate(numbers):
+        low = numbers[k - 1].last + 1 if k else 0
+        high = numbers[k + 1].first if k + 1 < len(numbers) else len(tokens)
+        start, end = tokens[number.first][1], tokens[number.last][2]
+        qualifier = Qualifier.EXACT
+        for name, pre in _PRE_PATTERNS:
+            if found := pre.search(folded, max(0, start - 40), start):
+                qualifier, start = Qualifier(name), found.start(1)
+                break
+        else:
+            if post := _POST_PATTERN.match(folded, end):
+                qualifier = Qualifier.AT_LEAST if post[1] else Qualifier.ABOUT
+        start, end = offsets[start], offsets[end - 1] + 1
+        while end < len(text) and (unicodedata.category(text[end]) == "Mn" or text[end] == "ـ"):
+            end += 1
+        counts = number.unit or _counts(tokens, number, low, high)
+        figures.append(
+            Figure(number.value, number.upper, qualifier, counts, text[start:end], start, end)
+        )
+    return figures
+
+
+def conflicting_figures(a: list[Figure], b: list[Figure]) -> list[tuple[Figure, Figure]]:
+    """Pairs that count the same thing with values that cannot both be true.
+
+    A figure that agrees with some figure on the other side is in no conflict: an account that
+    gives both tolls ("ISIS says 40, the monitor 39") conflicts with neither.
+    """
+    lone_a = [f for f in a if f.counts and not any(_compatible(f, g) for g in b)]
+    lone_b = [g for g in b if g.counts and not any(_compatible(f, g) for f in a)]
+    return [(f, g) for f in lone_a for g in lone_b if f.counts == g.counts]
+
+
+def describe(figure: Figure) -> str:
+    """A figure in words: "at least 39 killed", "30-40 killed", "12 percent"."""
+    value = f"{figure.value:,g}" + (f"-{figure.upper:,g}" if figure.upper is not None else "")
+    qualifier = "" if figure.qualifier == Qualifier.EXACT else f"{figure.qualifier} "
+    return f"{qualifier}{value} {figure.counts}".strip()
+
+
+def _compatible(a: Figure, b: Figure) -> bool:
+    """Whether two figures of one thing can both be true. Bounds are closed: "more than 200"
+    agrees with "200", because reporters round."""
+    (low_a, high_a), (low_b, high_b) = _bounds(a), _bounds(b)
+    return a.counts == b.counts and max(low_a, low_b) <= min(high_a, high_b)
+
+
+def _bounds(figure: Figure) -> tuple[float, float]:
+    low, high = figure.value, figure.upper if figure.upper is not None else figure.value
+    if figure.qualifier in (Qualifier.AT_LEAST, Qualifier.MORE_THAN):
+        return low, math.inf
+    if figure.qualifier in (Qualifier.LESS_THAN, Qualifier.UP_TO):
+        return 0.0, high
+    if figure.qualifier == Qualifier.ABOUT:
+        return low - max(low * ABOUT_WIDTH, 1), high + max(high * ABOUT_WIDTH, 1)
+    return low, high
+
+
+def _numbers(tokens: list[Token], folded: str, text: str, offsets: list[int]) -> Iterator[_Number]:
+    """Numbers in digits or words, with their scale and unit, less years, dates and names."""
+    i = 0
+    while i < len(tokens):
+        number = _digits(tokens, i, folded) or _number_words(tokens, i)
+        if number is None:
+            i += 1
+            continue
+        scale = _reading(_word(tokens, number.last + 1))
+        if number.digits and scale and scale[1] in ("scale", "plural") and not scale[2]:
+            number.value, number.last = number.value * scale[0], number.last + 1
+            half = _reading(_word(tokens, number.last + 1))
+            if half and half[1] == "half" and half[2]:
+                number.value, number.last = number.value + scale[0] / 2, number.last + 1
+        following = " ".join(t[0] for t in tokens[number.last + 1 : number.last + 3])
+        unit = next((u for u in _PERCENT_WORDS if f"{following} ".startswith(f"{u} ")), "")
+        if unit:
+            number.unit, number.last = "percent", number.last + len(unit.split())
+        elif number.first and tokens[number.first - 1][0] in _CURRENCY:
+            number.unit, number.first = "money", number.first - 1
+        elif _lookup(_word(tokens, number.last + 1)) == "money":
+            number.unit = "money"
+        i = number.last + 1
+        if not _is_excluded(tokens, number, text, offsets):
+            yield number
+
+
+def _digits(tokens: list[Token], i: int, folded: str) -> _Number | None:
+    digits, start, end, is_word = tokens[i]
+    if is_word or not digits[0].isdigit():
+        return None
+    before, after = folded[max(0, start - 2) : start], folded[end : end + 3]
+    suffix = re.match(r"(bn|mn|m|k)\b", after) if before[-1:] in _CURRENCY else None
+    if not suffix and (
+        re.search(r"[a-z]$|[a-z][-_]$|\d[/:]$", before) or re.match(r"[a-z]|[/:]\d", after)
+    ):
+        return None  # an id ("F-16", "A320"), an ordinal ("4th"), a date or a time
+    value = _digit_value(digits)
+    if value is None:
+        return None
+    scale = _SUFFIX_SCALES[suffix[1]] if suffix else 1.0
+    return _Number(i, i + (suffix is not None), value * scale, digits=True)
+
+
+def _digit_value(digits: str) -> float | None:
+    """1,200 and ١٬٢٠٠ are thousands; 1.5, ١٫٥ and the French 1,5 are decimals."""
+    digits = re.sub("[\u00a0\u202f \u066c]", "", digits).replace("\u066b", ".")
+    for separator in (",", "."):
+        head, *groups = digits.split(separator)
+        if groups and all(len(g) == 3 for g in groups) and (separator == "," or len(groups) > 1):
+            digits = head + "".join(groups)
+        elif separator == "," and len(groups) == 1:
+            digits = f"{head}.{groups[0]}"
+        elif len(groups) > 1:
+            return None
+    return float(digits)
+
+
+def _tables() -> tuple[dict[str, tuple[float, str]], dict[str, str], list[tuple[str, str]]]:
+    """Number words (value, kind), count words and count stems, folded."""
+    numbers: dict[str, tuple[float, str]] = {}
+    forms: list[str] = []
+    for item in _NUMBER_WORDS.split():
+        word, _, spec = item.partition("=")
+        forms.append(_fold(word))
+        if spec:
+            value, _, kind = spec.partition(":")
+            numbers.update((form, (float(value), kind or "unit")) for form in forms)
+            forms = []
+    for n, stem in enumerate(map(_fold, _TENS), start=2):
+        numbers.update({stem + "ون": (n * 10.0, "tens"), stem + "ين": (n * 10.0, "tens")})
+        if n > 2:
+            numbers.update(
+                {stem + "ميه": (n * 100.0, "whole"), stem + "مايه": (n * 100.0, "whole")}
+            )
+    exact = {_fold(w): noun for noun, ws in _COUNTS.items() for w in ws.split() if w[-1] != "*"}
+    stems = [
+        (_fold(w[:-1]), noun) for noun, ws in _COUNTS.items() for w in ws.split() if w[-1] == "*"
+    ]
+    return numbers, exact, stems
+
+
+_WORDS, _EXACT, _STEMS = _tables()
+_PRE_PATTERNS = [
+    (q, re.compile(rf"(?:^|\W)[وف]?([بل]?(?:{_fold(p)}))(?:\s+{_BARRIER})?\W*(?:ال)?$"))
+    for q, p in _PRE.items()
+]
+_POST_PATTERN = re.compile(rf"\W*(?:\w+\s+)?(?:({_fold(_POST)})|(تقريبا))\b")
+_PERCENT_WORDS = sorted(_wordset(_PERCENT, "|"), key=len, reverse=True)
+_MONTH_WORDS, _TIME_WORDS, _NAME_WORDS = _wordset(_MONTHS), _wordset(_TIMES), _wordset(_NAMES)
+_SUBSET_WORDS, _STOP_WORDS, _NOT_ONE_WORDS = _wordset(_SUBSET), _wordset(_STOPS), _wordset(_NOT_ONE)
+_ORDINAL_STEMS = tuple(_wordset(_ORDINALS))
+
+
+def _word(tokens: list[Token], j: int) -> str:
+    return tokens[j][0] if 0 <= j < len(tokens) and tokens[j][3] else ""
+
+
+def _reading(word: str) -> Reading | None:
+    """A number word's value and kind, and whether it was written with و and with ال."""
+    for rest, waw, article in word_readings(word):
+        if rest in _WORDS:
+            return (*_WORDS[rest], waw, article)
+    return None
+
+
+def _lookup(word: str) -> str:
+    """The normalised noun a word counts, or ""."""
+    for rest, _, _ in word_readings(word):
+        if rest in _EXACT:
+            return _EXACT[rest]
+        if noun := next((noun for stem, noun in _STEMS if rest.startswith(stem)), ""):
+            return noun
+    return ""
+
+
+def _number_words(tokens: list[Token], i: int) -> _Number | None:
+    word, following = _word(tokens, i), _word(tokens, i + 1)
+    found = _reading(word)
+    if word in ("a", "an"):  # "a dozen", "a hundred", "a million"
+        scale = _reading(following)
+        found = (1.0, "unit", False, False) if scale and scale[1] in ("hundred", "scale") else None
+    if found is None or found[1] == "half":
+        return None
+    if word == "one" and (following in ("of", "another") or _word(tokens, i - 1) in _NOT_ONE_WORDS):
+        return None
+    parts, j = [found], i
+    while True:
+        k, connector = j + 1, ""
+        if k < len(tokens) and tokens[k][0] in ("and", "-"):
+            k, connector = k + 1, tokens[k][0]
+        part = _reading(_word(tokens, k))
+        if part is None or not _joins(parts[-1], part, connector, _word(tokens, k)):
+            break
+        parts.append(part)
+        j = k
+    kinds = [part[1] for part in parts]
+    previous = [rest for rest, _, _ in word_readings(_word(tokens, i - 1))]
+    if (
+        (kinds[0] == "pre" and kinds[1:2] != ["ten"])
+        or kinds == ["plural"]
+        or (kinds == ["ten"] and any(rest.startswith(_ORDINAL_STEMS) for rest in previous))
+        # "الاثنين" alone is Monday; "الاثنين الآخرين" is "the other two".
+        or (kinds == ["unit"] and found[0] == 2 and found[3] and not following.startswith("ال"))
+    ):
+        return None
+    total = current = 0.0
+    last_scale = 1.0
+    for value, kind, _, _ in parts:
+        if kind == "hundred":
+            current = (current or 1) * value
+        elif kind in ("scale", "plural"):
+            total, current, last_scale = total + (current or 1) * value, 0.0, value
+        elif kind == "half":
+            total += last_scale / 2
+        else:
+            current += value
+    return _Number(i, j, total + current, waw=found[2])
+
+
+def _joins(previous: Reading, following: Reading, connector: str, word: str) -> bool:
+    """Whether a number word continues the one before ("خمسة وعشرين", "two hundred")."""
+    before, kind, waw, arabic = previous[1], following[1], following[2], not word.isascii()
+    small = kind in ("unit", "ten", "teen", "tens", "whole")
+    if connector:
+        return (connector == "-" and before == "tens" and kind == "unit") or (
+            connector == "and" and before in ("hundred", "scale") and small
+        )
+    if kind in ("scale", "plural"):
+        return not waw and before not in ("scale", "plural", "half")
+    if kind in ("hundred", "half"):
+        return (kind == "hundred" and not waw and before == "unit") or (waw and before == "scale")
+    if kind == "ten" and arabic:
+        return not waw and before in ("unit", "pre")  # "ثلاثة عشر", "أحد عشر"
+    if small and before in ("hundred", "scale", "whole"):
+        return waw or not arabic
+    return (kind == "tens" and waw and before == "unit") or (
+        kind == "unit" and before == "tens" and not arabic
+    )
+
+
+def _is_excluded(tokens: list[Token], number: _Number, text: str, offsets: list[int]) -> bool:
+    """Years, dates, times and names ("Line 3", "اللواء 93") are not figures."""
+    if number.unit:
+        return False
+    before = number.first - (2 if number.first and tokens[number.first - 1][0] in ",/" else 1)
+    previous, following = _word(tokens, before), _word(tokens, number.last + 1)
+    year = re.fullmatch(r"\d{4}", tokens[number.first][0]) and 1900 <= number.value <= 2100
+    if year and number.first == number.last:
+        return not _lookup(following)  # "2000 tents" is a figure
+    for j, word in ((before, previous), (number.last + 1, following)):
+        if word in _MONTH_WORDS and (word != "may" or text[offsets[tokens[j][1]]] == "M"):
+            return True
+    rests = {rest for rest, _, _ in word_readings(previous)}
+    return following in _TIME_WORDS or "ساعه" in rests or bool(rests & _NAME_WORDS)
+
+
+def _merge_ranges(tokens: list[Token], numbers: list[_Number]) -> list[_Number]:
+    """Join "between 30 and 40", "30-40", "ما بين ٣٠ و٤٠" into one figure; drop scores ("2-1")."""
+    merged: list[_Number] = []
+    for number in numbers:
+        previous = merged[-1] if merged else None
+        link = _range_link(tokens, previous, number) if previous else ""
+        if previous and link == "score":
+            merged.pop()
+        elif previous and link:
+            unit = previous.unit or number.unit
+            merged[-1] = _Number(previous.first, number.last, previous.value, number.value, unit)
+        else:
+            merged.append(number)
+    return merged
+
+
+def _range_link(tokens: list[Token], a: _Number, b: _Number) -> str:
+    between = " ".join(tokens[j][0] for j in range(a.last + 1, b.first))
+    before = _word(tokens, a.first - 1)
+    opened = any(rest in ("between", "بين") for rest, _, _ in word_readings(before))
+    if between in ("-", "–", "—") and a.digits and b.digits:
+        return "range" if b.value > a.value else "score"
+    if b.value <= a.value:
+        return ""
+    if between in ("to", "or", "الي", "او") and before not in ("from", "من"):
+        return "range"
+    return "range" if opened and (between in ("and", "و") or (not between and b.waw)) else ""
+
+
+def _counts(tokens: list[Token], number: _Number, low: int, high: int) -> str:
+    """What a figure counts (see the module docstring)."""
+    after: list[str] = []
+    for j in range(number.last + 1, min(high, number.last + 7)):
+        word = _word(tokens, j)
+        if not word or word in _STOP_WORDS or (word[0] == "و" and _lookup(word[1:]) in _CASUALTIES):
+            break
+        after.append(word)
+    before: list[str] = []
+    for j in range(number.first - 1, max(low, number.first - 5) - 1, -1):
+        word = _word(tokens, j)
+        if not word or word in _STOP_WORDS:
+            break
+        before.append(word)
+        if word[0] == "و":  # an Arabic clause starts at its "و"
+            break
+    near = {rest for word in before[:2] for rest, _, _ in word_readings(word)}
+    subset = (
+        (number.upper is None and bool(near & _SUBSET_WORDS))
+        or bool({"including", "among"} & set(before))
+        or after[:2] in (["of", "them"], ["of", "whom"], ["of", "the"], ["of", "those"])
+        or bool({"among", "منهم", "بينهم"} & set(after))
+    )
+    after_counts, before_counts = [_lookup(w) for w in after], [_lookup(w) for w in before]
+    if subset:
+        return next((c for c in after_counts if c and c not in _CASUALTIES), "")
+    casualty = next((c for c in after_counts + before_counts if c in _CASUALTIES), "")
+    return casualty or next((c for c in after_counts + before_counts[:3] if c), "")
