@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import html
+import io
 import json
 import re
 import shutil
@@ -17,8 +18,10 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
+from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -27,7 +30,7 @@ from tests.conftest import DATA
 from workbench import ingest
 from workbench.cli import main
 from workbench.desk import Desk
-from workbench.embed import Bands, Encoder
+from workbench.embed import Bands
 from workbench.errors import InputError
 from workbench.export import export_csv
 from workbench.ingest import MAX_NAME_CHARS, safe_name, save_uploads
@@ -39,6 +42,7 @@ from workbench.text import INVISIBLE, is_rtl
 
 HOSTILE = DATA / "hostile"
 MAX_CLAIM_CHARS = 600
+Article = dict[str, Any]  # a row of the articles table, with its claims' rows under "claims"
 
 
 def quick_language(text: str) -> str:
@@ -49,13 +53,13 @@ def quick_language(text: str) -> str:
 def no_lingua(monkeypatch: pytest.MonkeyPatch) -> None:
     """Lingua loads all its language models on the first call (about 12 s on two cores).
 
-    Detection has its own tests; here the script decides, and the corpus names its languages.
+    Detection has its own tests (and a slow one below on this corpus); here the script decides.
     """
     monkeypatch.setattr(ingest, "detect_language", quick_language)
 
 
 class FakeEncoder:
-    """Deterministic random unit vectors, so that large inputs measure ingest and not a model."""
+    """Deterministic random unit vectors, so that these tests measure ingest and not a model."""
 
     name = "fake-random-128"
     # Random directions in 128 dimensions have cosines near 0 (sd 0.09), so no two claims come
@@ -101,11 +105,48 @@ def add_verdict(desk: Desk) -> None:
     desk.ledger.record_verdict(claim_id, VerdictLabel.DISPUTED, "amal", "<b>checked</b>")
 
 
+@pytest.fixture(scope="session")
+def reviewed_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A home with the four test articles and a verdict, built once and copied for each test."""
+    home = tmp_path_factory.mktemp("reviewed-home")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ingest, "detect_language", quick_language)
+        desk = Desk(load_settings(environ={}, home=home), encoder=FakeEncoder())
+        assert desk.ingest([DATA / "articles.jsonl"]).added == 4
+        add_verdict(desk)
+    return home
+
+
 @pytest.fixture
-def reviewed_desk(loaded_desk: Desk) -> Desk:
-    """The four test articles and one verdict on them."""
-    add_verdict(loaded_desk)
-    return loaded_desk
+def home(reviewed_home: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "home"
+    shutil.copytree(reviewed_home, copy)
+    return copy
+
+
+@pytest.fixture
+def reviewed_desk(home: Path) -> Desk:
+    """The reviewed home, behind a desk with the fake encoder.
+
+    The real model takes about 0.2 s a call, which these tests would pay at every batch; the
+    whole corpus goes through it in the slow test_the_real_model_takes_every_claim_of_the_corpus.
+    """
+    return Desk(load_settings(environ={}, home=home), encoder=FakeEncoder())
+
+
+@pytest.fixture
+def fresh_desk(tmp_path: Path) -> Desk:
+    """An empty home behind a desk with the fake encoder."""
+    return Desk(load_settings(environ={}, home=tmp_path / "fresh"), encoder=FakeEncoder())
+
+
+def ledger_of(home: Path) -> Ledger:
+    return Ledger(load_settings(environ={}, home=home).ledger_path)
+
+
+def ledger_rows(home: Path) -> list[dict[str, Any]]:
+    with ledger_of(home).connect() as db:
+        return rows_of(db.execute("SELECT * FROM articles"))
 
 
 def companions(folder: Path) -> tuple[Path, Path]:
@@ -159,53 +200,192 @@ CommandLine = Callable[..., Run]
 
 
 @pytest.fixture
-def cli(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], encoder: Encoder
-) -> CommandLine:
-    """Run `workbench` in this process, with the session's encoder instead of a fresh load."""
-    monkeypatch.setattr("workbench.desk.load_encoder", lambda name: encoder)
+def cli(monkeypatch: pytest.MonkeyPatch) -> CommandLine:
+    """Run `workbench` in this process, with the fake encoder instead of loading a model."""
+    monkeypatch.setattr("workbench.desk.load_encoder", lambda name: FakeEncoder())
+    return run_quietly
 
-    def run(home: Path, *args: str | Path) -> Run:
+
+def run_quietly(home: Path, *args: str | Path) -> Run:
+    """Run `workbench` in this process and capture what it prints."""
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
         code = main(["--home", str(home), *map(str, args)])
-        out, err = capsys.readouterr()
-        assert "Traceback" not in err
-        return Run(code, out, err)
-
-    return run
+    assert "Traceback" not in err.getvalue()
+    return Run(code, out.getvalue(), err.getvalue())
 
 
-@pytest.fixture(scope="session")
-def loaded_home(tmp_path_factory: pytest.TempPathFactory, encoder: Encoder) -> Path:
-    """A home with the four test articles and one verdict, built once and copied per test."""
-    home = tmp_path_factory.mktemp("loaded-home")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(ingest, "detect_language", quick_language)
-        desk = Desk(load_settings(environ={}, home=home), encoder=encoder)
-        assert desk.ingest([DATA / "articles.jsonl"]).added == 4
-        add_verdict(desk)
-    return home
+# -- what is stored ---------------------------------------------------------------------------
 
 
-@pytest.fixture
-def cli_home(loaded_home: Path, tmp_path: Path) -> Path:
-    home = tmp_path / "home"
-    shutil.copytree(loaded_home, home)
-    return home
+def stored_articles(desk: Desk, source: str = "") -> list[Article]:
+    """Every stored article (or those from files whose path holds `source`), with its claims."""
+    with desk.ledger.connect() as db:
+        articles = rows_of(db.execute("SELECT * FROM articles ORDER BY source"))
+        claims = rows_of(db.execute("SELECT * FROM claims ORDER BY position"))
+    for article in articles:
+        article["claims"] = [c for c in claims if c["article_id"] == article["article_id"]]
+    return [article for article in articles if source in article["source"]]
 
 
-def ledger_of(home: Path) -> Ledger:
-    return Ledger(load_settings(environ={}, home=home).ledger_path)
+def rows_of(cursor: Any) -> list[dict[str, Any]]:
+    columns = [column[0] for column in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def stored_by_id(desk: Desk) -> dict[str, Article]:
+    """The stored articles that have an id of their own, by that id."""
+    return {a["external_id"]: a for a in stored_articles(desk) if a["external_id"]}
+
+
+def records_of(name: str) -> dict[str, dict[str, str]]:
+    """The corpus file's own records, by id."""
+    lines = (HOSTILE / name).read_text(encoding="utf-8-sig").replace("\ufeff", "").splitlines()
+    return {record["id"]: record for record in map(json.loads, lines) if "id" in record}
+
+
+def assert_claims_are_slices(article: Article) -> None:
+    """Each claim is exactly its span of the title or text, and is indexed without invisibles."""
+    for claim in article["claims"]:
+        source = str(article["title"] if claim["is_headline"] else article["text"])
+        assert source[claim["start_offset"] : claim["end_offset"]] == claim["text"]
+        assert claim["clean_text"] == " ".join(INVISIBLE.sub("", claim["text"]).split())
+
+
+def check_invisible(desk: Desk, tmp_path: Path) -> None:
+    original = records_of("invisible.jsonl")["i1"]
+    article = stored_by_id(desk)["i1"]
+    assert article["text"] == original["text"] and article["title"] == original["title"]
+    assert "\u202e" in article["text"] and "\u200b" in article["text"]
+    assert article["outlet"] == "Harbour Gazette"  # an outlet name cannot be spoofed
+    assert_claims_are_slices(article)
+    claims = article["claims"]
+    assert any(INVISIBLE.search(claim["text"]) for claim in claims)
+    assert not any(INVISIBLE.search(claim["clean_text"]) for claim in claims)
+    assert "fake engine parts at the port" in claims[1]["clean_text"]
+
+
+def check_emoji(desk: Desk, tmp_path: Path) -> None:
+    originals, articles = records_of("emoji.jsonl"), stored_by_id(desk)
+    for key in ("e1", "e2"):
+        assert articles[key]["text"] == originals[key]["text"]
+        assert articles[key]["outlet"] == "Reef Radio 📻"
+    assert_claims_are_slices(articles["e1"])
+    texts = [claim["text"] for claim in articles["e1"]["claims"]]
+    assert texts[0] == "🌊 Coral survey finds reef recovering 🐠"
+    assert "👨\u200d👩\u200d👧\u200d👦" in texts[-1] and texts[-1].endswith("🇳🇿🇫🇯.")
+    assert articles["e2"]["claims"] == []  # emoji alone assert nothing
+
+
+def check_mixed_direction(desk: Desk, tmp_path: Path) -> None:
+    originals, articles = records_of("mixed-direction.jsonl"), stored_by_id(desk)
+    for key in ("d1", "d2"):
+        assert articles[key]["text"] == originals[key]["text"]
+        assert_claims_are_slices(articles[key])
+    texts = [claim["text"] for claim in articles["d1"]["claims"]]
+    assert texts[0] == "شركة Maersk تعلن خطا جديدا إلى ميناء مرسى"
+    assert any("John Smith" in text and "4,500" in text for text in texts)
+    assert articles["d1"]["language"] == "ar" and articles["d2"]["language"] == "en"
+
+
+def check_both_records_of(name: str) -> Callable[[Desk, Path], None]:
+    def check(desk: Desk, tmp_path: Path) -> None:
+        stored = stored_by_id(desk)
+        for key, record in records_of(name).items():
+            assert stored[key]["text"] == record["text"]
+
+    return check
+
+
+def check_utf16(tag: str) -> Callable[[Desk, Path], None]:
+    def check(desk: Desk, tmp_path: Path) -> None:
+        articles = stored_by_id(desk)
+        arabic = articles[f"{tag}-ar"]
+        assert arabic["outlet"] == "صحيفة الميناء"
+        assert arabic["title"] == "هيئة الميناء تنشر جدولا جديدا للأرصفة"
+        assert arabic["text"] == (
+            f"نشرت هيئة الميناء جدولا جديدا لرسو سفن الحاويات في الرصيف الشمالي ({tag})."
+        )
+        assert articles[f"{tag}-en"]["title"] == "Port authority publishes new berth schedule"
+
+    return check
+
+
+def check_html(desk: Desk, tmp_path: Path) -> None:
+    (article,) = stored_articles(desk, "markup.html")
+    assert article["outlet"] == "Harbour Gazette" and article["url"] == ""
+    text = article["text"]
+    assert "highest water level in a decade" in text and "new sea wall" in text
+    assert "full tide table" in text  # a javascript: link keeps its words, not its target
+    for trace in ("<", ">", "script", "alert", "javascript", "onerror", "onclick", "tracker"):
+        assert trace not in text.lower() and trace not in article["title"].lower()
+
+
+def check_markup_shown_escaped(desk: Desk, tmp_path: Path) -> None:
+    from workbench.app.claim import in_context
+    from workbench.app.shared import text_html
+
+    article = stored_by_id(desk)["h1"]
+    assert article["outlet"] == "<b>Harbour</b> Gazette"  # text, never markup
+    assert "<img src=x onerror=alert('text')>" in article["text"]
+    for claim in article["claims"]:
+        shown = text_html(claim["text"])
+        assert re.findall(r"<(/?\w+)", shown) == ["div", "/div"]
+        assert html.escape(claim["text"]) in shown
+        row = desk.ledger.claim_details([claim["claim_id"]]).iloc[0]
+        context = in_context(article, row)
+        assert sorted(re.findall(r"<(/?\w+)", context)) == ["/div", "/mark", "div", "mark"]
+
+
+def check_formulas_exported_neutralised(desk: Desk, tmp_path: Path) -> None:
+    articles = stored_articles(desk, "formula.csv")
+    assert {article["outlet"] for article in articles} == {
+        '=HYPERLINK("https://evil.example/steal","click here")',
+        "+cmd|' /C calc'!A0",
+        "Harbour Gazette",
+    }
+    assert {article["title"] for article in articles} == {
+        "Spreadsheet formula as outlet",
+        "=1+1",
+        "-2+3",
+    }
+    claims = [claim for article in articles for claim in article["claims"]]
+    for claim in claims:
+        desk.ledger.record_verdict(claim["claim_id"], VerdictLabel.DISPUTED, "amal", "=1+2")
+
+    export_csv(desk.ledger, tmp_path / "out.csv")
+
+    with open(tmp_path / "out.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == len(claims) + 1  # and the reviewed home's verdict
+    for row in rows:
+        for value in row.values():
+            assert not value.startswith(("=", "+", "-", "@")), row
+
+
+def check_controls_removed(desk: Desk, tmp_path: Path) -> None:
+    article = stored_by_id(desk)["c1"]
+    assert article["title"] == "Night ]0;ownedshift at the port ends"
+    assert "\x1b" not in article["text"] and "\x00" not in article["text"]
+    assert "the vote was close." in article["text"]  # backspaces cannot rub out text
+    assert_claims_are_slices(article)
 
 
 # -- each file of the corpus -------------------------------------------------------------------
 
 
+Check = Callable[[Desk, Path], None]
+
+
 @dataclass(frozen=True)
 class Case:
+    """A corpus file: how many of its articles go in, and each rejection's line and reason."""
+
     file: str
     added: int
     rejected: tuple[tuple[int | None, str], ...] = ()
     duplicates: int = 0
+    check: Check | None = None  # what must be true of the stored articles
 
     @property
     def path(self) -> Path:
@@ -225,9 +405,10 @@ NOT_A_WEB_ADDRESS = "'url' must be a web address (http or https), not"
 
 CASES = [
     Case("invalid-utf8.jsonl", 2, ((2, "undecodable bytes (the file is not utf-8)"),)),
-    Case("utf16-le-bom.jsonl", 2),
-    Case("utf16-le-nobom.jsonl", 2),
-    Case("utf16-be-bom.jsonl", 2),
+    Case("concatenated-bom.jsonl", 2, check=check_both_records_of("concatenated-bom.jsonl")),
+    Case("utf16-le-bom.jsonl", 2, check=check_utf16("le-bom")),
+    Case("utf16-le-nobom.jsonl", 2, check=check_utf16("le-nobom")),
+    Case("utf16-be-bom.jsonl", 2, check=check_utf16("be-bom")),
     Case("utf16-truncated.jsonl", 1, ((2, "undecodable bytes (the file is not utf-16)"),)),
     Case("binary.jsonl", 0, ((None, "this is a binary file, not text (it contains NUL bytes)"),)),
     Case("empty.jsonl", 0, ((None, "the file is empty"),)),
@@ -267,16 +448,27 @@ CASES = [
             (4, "missing 'outlet'"),
         ),
     ),
-    Case("markup.html", 1),
+    Case("markup.html", 1, check=check_html),
     Case("script-only.html", 0, ((None, "no article text found in the page"),)),
     Case(
-        "markup.jsonl", 2, ((2, NOT_A_WEB_ADDRESS), (3, NOT_A_WEB_ADDRESS), (4, NOT_A_WEB_ADDRESS))
+        "markup.jsonl",
+        2,
+        ((2, NOT_A_WEB_ADDRESS), (3, NOT_A_WEB_ADDRESS), (4, NOT_A_WEB_ADDRESS)),
+        check=check_markup_shown_escaped,
     ),
-    Case("invisible.jsonl", 1, ((3, "'text' has no visible characters"),), duplicates=1),
-    Case("emoji.jsonl", 2),
-    Case("mixed-direction.jsonl", 2),
-    Case("formula.csv", 3),
-    Case("controls.jsonl", 1, ((2, "'text' holds a lone surrogate"),)),
+    Case(
+        "invisible.jsonl",
+        1,
+        ((3, "'text' has no visible characters"),),
+        duplicates=1,  # the same article without its invisible characters
+        check=check_invisible,
+    ),
+    Case("emoji.jsonl", 2, check=check_emoji),
+    Case("mixed-direction.jsonl", 2, check=check_mixed_direction),
+    Case("formula.csv", 3, check=check_formulas_exported_neutralised),
+    Case(
+        "controls.jsonl", 1, ((2, "'text' holds a lone surrogate"),), check=check_controls_removed
+    ),
 ]
 
 
@@ -286,55 +478,119 @@ def test_every_corpus_file_has_a_case_and_stays_small() -> None:
     assert all(path.stat().st_size < 100_000 for path in HOSTILE.iterdir())
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda case: case.file)
-def test_desk_ingests_or_rejects_each_file_and_keeps_the_rest(
-    reviewed_desk: Desk, case: Case, tmp_path: Path
+@dataclass(frozen=True)
+class Batch:
+    """The whole corpus, between a good file before and one after, sent in one go."""
+
+    desk: Desk
+    home: Path
+    added: int
+    duplicates: int
+    rejected: list[tuple[str, int | None, str]]  # path, line and the whole message
+    before: dict[str, str]
+    after: dict[str, str]
+
+    def from_file(self, case: Case) -> list[Article]:
+        return [
+            article
+            for article in stored_articles(self.desk)
+            if article["source"] == str(case.path) or article["source"].startswith(f"{case.path}:")
+        ]
+
+    def rejected_in(self, case: Case) -> list[tuple[int | None, str]]:
+        return [(line, message) for path, line, message in self.rejected if path == str(case.path)]
+
+
+def send_corpus(tmp_path_factory: pytest.TempPathFactory, home: Path, command_line: bool) -> Batch:
+    folder = tmp_path_factory.mktemp("batch")
+    copy = folder / "home"
+    shutil.copytree(home, copy)
+    first, last = companions(folder)
+    paths = [first, *(case.path for case in CASES), last]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ingest, "detect_language", quick_language)
+        patch.setattr("workbench.desk.load_encoder", lambda name: FakeEncoder())
+        desk = Desk(load_settings(environ={}, home=copy), encoder=FakeEncoder())
+        before = snapshot(desk.ledger)
+        if command_line:
+            run = run_quietly(copy, "ingest", *paths)
+            assert run.code == 0
+            added, _, duplicates, count = run.summary()
+            rejected = [
+                (found.group(1), int(found.group(2)) if found.group(2) else None, line)
+                for line in run.rejected
+                if (found := re.match(r"(.+?)(?:, line (\d+))?: ", line))
+            ]
+            assert count == len(run.rejected) == len(rejected)
+        else:
+            report = desk.ingest(paths)
+            added, duplicates = report.added, report.duplicates
+            rejected = [(error.path, error.line, str(error)) for error in report.errors]
+            assert len(desk.index()) == desk.ledger.count_claims()
+    return Batch(desk, copy, added, duplicates, rejected, before, snapshot(desk.ledger))
+
+
+@pytest.fixture(scope="module")
+def desk_batch(tmp_path_factory: pytest.TempPathFactory, reviewed_home: Path) -> Batch:
+    """The corpus through Desk.ingest, once for all the cases below."""
+    return send_corpus(tmp_path_factory, reviewed_home, command_line=False)
+
+
+@pytest.fixture(scope="module")
+def cli_batch(tmp_path_factory: pytest.TempPathFactory, reviewed_home: Path) -> Batch:
+    """The corpus through `workbench ingest`, once for all the cases below."""
+    return send_corpus(tmp_path_factory, reviewed_home, command_line=True)
+
+
+@pytest.mark.parametrize("batch", ["desk_batch", "cli_batch"])
+def test_the_rest_of_the_batch_goes_in_and_the_ledger_keeps_its_contents(
+    batch: str, request: pytest.FixtureRequest
 ) -> None:
-    desk = reviewed_desk
-    before = snapshot(desk.ledger)
-    first, last = companions(tmp_path)
-
-    report = desk.ingest([first, case.path, last])
-
-    assert (report.added, report.duplicates) == (case.added + 2, case.duplicates)
-    assert [(error.path, error.line) for error in report.errors] == [
-        (str(case.path), line) for line, _ in case.rejected
+    sent: Batch = request.getfixturevalue(batch)
+    added = sum(case.added for case in CASES) + 2
+    assert (sent.added, sent.duplicates) == (added, sum(case.duplicates for case in CASES))
+    assert [(path, line) for path, line, _ in sent.rejected] == [
+        (str(case.path), line) for case in CASES for line, _ in case.rejected
     ]
-    for error, message in zip(report.errors, case.messages(), strict=True):
-        assert str(error).startswith(message)
-    assert_kept(before, snapshot(desk.ledger), case.added + 2)
-    assert len(desk.index()) == desk.ledger.count_claims()
+    assert_kept(sent.before, sent.after, added)
+    new = [a for a in stored_articles(sent.desk) if a["article_id"] not in sent.before]
+    assert len([a for a in new if not a["source"].startswith(str(HOSTILE))]) == 2  # companions
 
 
+@pytest.mark.parametrize("batch", ["desk_batch", "cli_batch"])
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.file)
-def test_command_line_ingests_or_rejects_each_file_and_keeps_the_rest(
-    cli: CommandLine, cli_home: Path, case: Case, tmp_path: Path
+def test_each_file_goes_in_or_is_rejected_by_file_and_line(
+    batch: str, case: Case, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
-    before = snapshot(ledger_of(cli_home))
-    first, last = companions(tmp_path)
-
-    run = cli(cli_home, "ingest", first, case.path, last)
-
-    assert run.code == 0
-    added, _, duplicates, rejected = run.summary()
-    assert (added, duplicates, rejected) == (case.added + 2, case.duplicates, len(case.rejected))
-    assert len(run.rejected) == len(case.rejected)
-    for line, message in zip(run.rejected, case.messages(), strict=True):
-        assert line.startswith(message)
-    assert_kept(before, snapshot(ledger_of(cli_home)), case.added + 2)
+    sent: Batch = request.getfixturevalue(batch)
+    assert len(sent.from_file(case)) == case.added
+    rejected = sent.rejected_in(case)
+    assert [line for line, _ in rejected] == [line for line, _ in case.rejected]
+    for (_, message), start in zip(rejected, case.messages(), strict=True):
+        assert message.startswith(start)
+    if case.check:
+        case.check(sent.desk, tmp_path)
 
 
-@pytest.mark.parametrize("name", ["binary.jsonl", "empty.jsonl", "script-only.html"])
-def test_a_file_with_nothing_to_add_fails_the_command(
-    cli: CommandLine, cli_home: Path, name: str
-) -> None:
-    run = cli(cli_home, "ingest", HOSTILE / name)
+def test_claims_are_printed_without_terminal_controls(cli_batch: Batch, cli: CommandLine) -> None:
+    run = cli(cli_batch.home, "claims")
+    assert "night shift at the container port" in run.out and "Maersk Line" in run.out
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", run.out)
+
+
+def test_files_with_nothing_to_add_fail_the_command(cli: CommandLine, home: Path) -> None:
+    cases = [case for case in CASES if not case.added]
+    before = snapshot(ledger_of(home))
+
+    run = cli(home, "ingest", *(case.path for case in cases))
+
     assert run.code == 1
-    assert run.rejected and run.rejected[0].startswith(f"{HOSTILE / name}: ")
+    assert run.rejected == [message for case in cases for message in case.messages()]
+    assert snapshot(ledger_of(home)) == before
 
 
 def test_command_line_names_files_whose_names_hold_separators_and_dots(
-    cli: CommandLine, cli_home: Path, tmp_path: Path
+    cli: CommandLine, home: Path, tmp_path: Path
 ) -> None:
     folder = tmp_path / "in"
     (folder / "sub").mkdir(parents=True)
@@ -342,191 +598,45 @@ def test_command_line_names_files_whose_names_hold_separators_and_dots(
     odd.write_text('{"outlet": "Levant Wire", "text": 1}\n', encoding="utf-8")
     dotted = folder / "sub" / ".." / odd.name
 
-    run = cli(cli_home, "ingest", dotted)
+    run = cli(home, "ingest", dotted)
 
     assert run.code == 1
     assert run.rejected == [f"{dotted}, line 1: 'text' must be a string, not int"]
 
 
-# -- what goes in ------------------------------------------------------------------------------
+def test_a_csv_the_csv_module_cannot_read_is_rejected_at_its_line(
+    fresh_desk: Desk, tmp_path: Path
+) -> None:
+    path = tmp_path / "huge-field.csv"
+    path.write_text(
+        "outlet,text\nLevant Wire,The ferry sailed on time on Monday morning.\n"
+        f'Harbour Gazette,"{"x" * 2000}"\nLevant Wire,Never read after the broken row.\n',
+        encoding="utf-8",
+    )
+    limit = csv.field_size_limit(1000)
+    try:
+        report = fresh_desk.ingest([path])
+    finally:
+        csv.field_size_limit(limit)
+
+    assert report.added == 1
+    assert [str(error) for error in report.errors] == [
+        f"{path}, line 3: unreadable CSV (field larger than field limit (1000)); "
+        "the rest was not read"
+    ]
 
 
-def stored_articles(desk: Desk) -> dict[str, dict[str, object]]:
-    """Every stored article by its external id, with its claims in order."""
-    with desk.ledger.connect() as db:
-        articles = db.execute("SELECT * FROM articles").df().to_dict(orient="records")
-        claims = db.execute("SELECT * FROM claims ORDER BY position").df()
-    for article in articles:
-        own = claims[claims.article_id == article["article_id"]]
-        article["claims"] = own.to_dict(orient="records")
-    return {str(article["external_id"]): article for article in articles}
+def test_an_article_without_claims_lists_no_claims(cli: CommandLine, home: Path) -> None:
+    cli(home, "ingest", HOSTILE / "emoji.jsonl")
+    article_id = {row["external_id"]: row["article_id"] for row in ledger_rows(home)}["e2"]
 
-
-def records_of(name: str) -> dict[str, dict[str, str]]:
-    """The corpus file's own records, by id."""
-    lines = (HOSTILE / name).read_text(encoding="utf-8").splitlines()
-    return {record["id"]: record for record in map(json.loads, lines) if "id" in record}
-
-
-def assert_claims_are_slices(article: dict[str, object]) -> None:
-    claims = article["claims"]
-    assert isinstance(claims, list)
-    for claim in claims:
-        source = str(article["title"] if claim["is_headline"] else article["text"])
-        assert source[claim["start_offset"] : claim["end_offset"]] == claim["text"]
-        assert claim["clean_text"] == " ".join(INVISIBLE.sub("", claim["text"]).split())
-
-
-def test_invisible_characters_stay_in_the_article_and_leave_the_claims(desk: Desk) -> None:
-    report = desk.ingest([HOSTILE / "invisible.jsonl"])
-    assert (report.added, report.duplicates) == (1, 1)  # the clean copy is the same article
-    original = records_of("invisible.jsonl")["i1"]
-    article = stored_articles(desk)["i1"]
-
-    assert article["text"] == original["text"] and article["title"] == original["title"]
-    assert "\u202e" in str(article["text"]) and "\u200b" in str(article["text"])
-    assert article["outlet"] == "Harbour Gazette"  # an outlet name cannot be spoofed
-    assert_claims_are_slices(article)
-    claims = article["claims"]
-    assert isinstance(claims, list)
-    assert any(INVISIBLE.search(claim["text"]) for claim in claims)
-    assert not any(INVISIBLE.search(claim["clean_text"]) for claim in claims)
-    assert "fake engine parts at the port" in claims[1]["clean_text"]
-
-
-def test_emoji_are_kept_whole(desk: Desk) -> None:
-    desk.ingest([HOSTILE / "emoji.jsonl"])
-    originals = records_of("emoji.jsonl")
-    articles = stored_articles(desk)
-
-    for key in ("e1", "e2"):
-        assert articles[key]["text"] == originals[key]["text"]
-        assert articles[key]["outlet"] == "Reef Radio 📻"
-    assert_claims_are_slices(articles["e1"])
-    texts = [claim["text"] for claim in articles["e1"]["claims"]]  # type: ignore[attr-defined]
-    assert texts[0] == "🌊 Coral survey finds reef recovering 🐠"
-    assert "👨\u200d👩\u200d👧\u200d👦" in texts[-1] and texts[-1].endswith("🇳🇿🇫🇯.")
-    assert articles["e2"]["claims"] == []  # emoji alone assert nothing
-
-
-@pytest.mark.xfail(
-    reason="ledger.py: Ledger.list_claims says an article with no claims (emoji alone, a "
-    "caption) is not in the ledger",
-    strict=True,
-)
-def test_an_article_without_claims_lists_no_claims(cli: CommandLine, cli_home: Path) -> None:
-    cli(cli_home, "ingest", HOSTILE / "emoji.jsonl")
-    article_id = {a["external_id"]: a["article_id"] for a in ledger_rows(cli_home)}["e2"]
-
-    run = cli(cli_home, "claims", "--article", article_id)
+    run = cli(home, "claims", "--article", article_id)
 
     assert (run.code, run.out, run.err) == (0, "", "")
 
 
-def ledger_rows(home: Path) -> list[dict[str, object]]:
-    with ledger_of(home).connect() as db:
-        rows: list[dict[str, object]] = db.execute("SELECT * FROM articles").df().to_dict("records")
-    return rows
-
-
-def test_mixed_direction_text_is_kept_in_order(desk: Desk) -> None:
-    desk.ingest([HOSTILE / "mixed-direction.jsonl"])
-    originals = records_of("mixed-direction.jsonl")
-    articles = stored_articles(desk)
-
-    for key in ("d1", "d2"):
-        assert articles[key]["text"] == originals[key]["text"]
-        assert_claims_are_slices(articles[key])
-    texts = [claim["text"] for claim in articles["d1"]["claims"]]  # type: ignore[attr-defined]
-    assert texts[0] == "شركة Maersk تعلن خطا جديدا إلى ميناء مرسى"
-    assert any("John Smith" in text and "4,500" in text for text in texts)
-    assert articles["d1"]["language"] == "ar" and articles["d2"]["language"] == "en"
-
-
-def test_utf16_files_read_the_same_as_utf8(desk: Desk) -> None:
-    names = ["utf16-le-bom.jsonl", "utf16-le-nobom.jsonl", "utf16-be-bom.jsonl"]
-    report = desk.ingest([HOSTILE / name for name in names])
-    assert (report.added, report.errors) == (6, [])
-    articles = stored_articles(desk)
-
-    for tag in ("le-bom", "le-nobom", "be-bom"):
-        arabic = articles[f"{tag}-ar"]
-        assert arabic["outlet"] == "صحيفة الميناء"
-        assert arabic["title"] == "هيئة الميناء تنشر جدولا جديدا للأرصفة"
-        assert arabic["text"] == (
-            f"نشرت هيئة الميناء جدولا جديدا لرسو سفن الحاويات في الرصيف الشمالي ({tag})."
-        )
-        assert articles[f"{tag}-en"]["title"] == "Port authority publishes new berth schedule"
-
-
-def test_html_keeps_the_text_and_drops_scripts_handlers_and_frames(desk: Desk) -> None:
-    report = desk.ingest([HOSTILE / "markup.html"])
-    assert (report.added, report.errors) == (1, [])
-    (article,) = stored_articles(desk).values()
-
-    assert article["outlet"] == "Harbour Gazette" and article["url"] == ""
-    text = str(article["text"])
-    assert "highest water level in a decade" in text and "new sea wall" in text
-    assert "full tide table" in text  # a javascript: link keeps its words, not its target
-    for trace in ("<", ">", "script", "alert", "javascript", "onerror", "onclick", "tracker"):
-        assert trace not in text.lower() and trace not in str(article["title"]).lower()
-
-
-def test_markup_in_fields_is_stored_as_text_and_shown_escaped(desk: Desk) -> None:
-    from workbench.app.claim import in_context
-    from workbench.app.shared import text_html
-
-    desk.ingest([HOSTILE / "markup.jsonl"])
-    article = stored_articles(desk)["h1"]
-    assert article["outlet"] == "<b>Harbour</b> Gazette"
-    assert "<img src=x onerror=alert('text')>" in str(article["text"])
-
-    for claim in article["claims"]:  # type: ignore[attr-defined]
-        shown = text_html(claim["text"])
-        assert re.findall(r"<(/?\w+)", shown) == ["div", "/div"]
-        assert html.escape(claim["text"]) in shown
-        row = desk.ledger.claim_details([claim["claim_id"]]).iloc[0]
-        context = in_context(article, row)
-        assert sorted(re.findall(r"<(/?\w+)", context)) == ["/div", "/mark", "div", "mark"]
-
-
-def test_formula_fields_go_in_verbatim_and_export_neutralised(desk: Desk, tmp_path: Path) -> None:
-    desk.ingest([HOSTILE / "formula.csv"])
-    claims = desk.claims()
-    assert set(claims.outlet) == {
-        '=HYPERLINK("https://evil.example/steal","click here")',
-        "+cmd|' /C calc'!A0",
-        "Harbour Gazette",
-    }
-    for claim_id in claims.claim_id:
-        desk.ledger.record_verdict(claim_id, VerdictLabel.DISPUTED, "amal", "=1+2")
-
-    export_csv(desk.ledger, tmp_path / "out.csv")
-
-    with open(tmp_path / "out.csv", encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    assert len(rows) == len(claims)
-    for row in rows:
-        for value in row.values():
-            assert not value.startswith(("=", "+", "-", "@")), row
-
-
-def test_control_characters_never_reach_the_terminal(
-    cli: CommandLine, cli_home: Path, tmp_path: Path
-) -> None:
-    cli(cli_home, "ingest", HOSTILE / "controls.jsonl")
-    run = cli(cli_home, "claims")
-    assert "night shift at the container port" in run.out
-    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", run.out)
-
-
-@pytest.mark.xfail(
-    reason="desk.py: Desk._ingest_stream flushes a batch only when its claims reach batch_size, "
-    "so articles without claims pile up in memory and are written in one transaction at the end",
-    strict=True,
-)
 def test_the_batch_size_bounds_articles_without_claims_too(
-    desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    fresh_desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Settings: batch_size is the claims embedded "and articles written" per batch."""
     path = tmp_path / "captions.jsonl"
@@ -534,18 +644,18 @@ def test_the_batch_size_bounds_articles_without_claims_too(
         for number in range(600):
             out.write(json.dumps({"outlet": "Reef Radio", "text": f"Photo {number}"}) + "\n")
     sizes: list[int] = []
-    add_articles = desk.ledger.add_articles
+    add_articles = fresh_desk.ledger.add_articles
 
-    def spy(batch: Sequence[object], actor: str = "ingest") -> list[bool]:
+    def spy(batch: Sequence[Any], actor: str = "ingest") -> list[bool]:
         sizes.append(len(batch))
-        return add_articles(batch, actor)  # type: ignore[arg-type]
+        return add_articles(batch, actor)
 
-    monkeypatch.setattr(desk.ledger, "add_articles", spy)
+    monkeypatch.setattr(fresh_desk.ledger, "add_articles", spy)
 
-    report = desk.ingest([path])
+    report = fresh_desk.ingest([path])
 
     assert report.added == 600 and report.claims == 0
-    assert max(sizes) <= desk.settings.batch_size
+    assert max(sizes) <= fresh_desk.settings.batch_size
 
 
 # -- the app's upload --------------------------------------------------------------------------
@@ -616,25 +726,39 @@ def test_uploads_never_follow_a_link(tmp_path: Path) -> None:
     assert victim.read_text(encoding="utf-8") == "keep me"
 
 
-def test_uploading_the_whole_corpus_under_hostile_names(
-    reviewed_desk: Desk, tmp_path: Path
-) -> None:
+def upload_corpus(desk: Desk, tmp_path: Path) -> None:
     """The app's path: uploads saved under safe names in a temporary folder, then one ingest."""
-    before = snapshot(reviewed_desk.ledger)
+    before = snapshot(desk.ledger)
     folder = tmp_path / "uploads" / "upload"
     folder.mkdir(parents=True)
     files = [(f"../../{case.file}", case.path.read_bytes()) for case in CASES]
 
     paths = save_uploads(files, folder)
-    report = reviewed_desk.ingest(paths, actor="app")
+    report = desk.ingest(paths, actor="app")
 
     added = sum(case.added for case in CASES)
     assert (report.added, report.duplicates) == (added, sum(case.duplicates for case in CASES))
     shown = {str(path): path.name[4:] for path in paths}  # what the app lists as the file
     expected = [(case.file, line) for case in CASES for line, _ in case.rejected]
     assert [(shown[error.path], error.line) for error in report.errors] == expected
-    assert_kept(before, snapshot(reviewed_desk.ledger), added)
-    assert sorted((tmp_path / "uploads").rglob("*")) == sorted([folder, *paths])
+    assert_kept(before, snapshot(desk.ledger), added)
+    assert sorted(folder.parent.rglob("*")) == sorted([folder, *paths])
+    for case in CASES:
+        if case.check:
+            case.check(desk, tmp_path)
+
+
+def test_uploading_the_whole_corpus_under_hostile_names(
+    reviewed_desk: Desk, tmp_path: Path
+) -> None:
+    upload_corpus(reviewed_desk, tmp_path)
+
+
+@pytest.mark.slow
+def test_the_real_model_takes_every_claim_of_the_corpus(loaded_desk: Desk, tmp_path: Path) -> None:
+    add_verdict(loaded_desk)
+    upload_corpus(loaded_desk, tmp_path)
+    assert len(loaded_desk.index()) == loaded_desk.ledger.count_claims()
 
 
 # -- large inputs ------------------------------------------------------------------------------
@@ -663,13 +787,29 @@ def long_sentence(n: int, i: int) -> str:
 
 
 def big_article(n: int) -> dict[str, str]:
+    """A scraped article as a crawler exports it: the text, and the raw page kept beside it."""
+    title = f"Harbour works to close berth {n} for several weeks"
+    paragraphs = [long_sentence(n, i) for i in range(3)]
+    page = (
+        f'<!DOCTYPE html><html lang="en"><head><title>{html.escape(title)}</title>'
+        '<script async src="https://analytics.example/tag.js"></script></head><body><nav><ul>'
+        + "".join(
+            f'<li><a href="/section/{section}">{section.title()}</a></li>'
+            for section in ("world", "region", "ports", "business", "sport", "opinion")
+        )
+        + f"</ul></nav><main><article><h1>{html.escape(title)}</h1>"
+        + "".join(f'<p class="story-body">{html.escape(p)}</p>' for p in paragraphs)
+        + "</article></main><footer>&copy; 2021 Harbour Gazette</footer></body></html>"
+    )
     return {
         "outlet": OUTLETS[n % len(OUTLETS)],
         "language": "en",
         "id": f"big-{n}",
-        "title": f"Harbour works to close berth {n} for several weeks",
-        "text": "\n\n".join(long_sentence(n, i) for i in range(8)),
+        "url": f"https://harbour-gazette.example/ports/{n}",
+        "title": title,
+        "text": "\n\n".join(paragraphs),
         "published": "2021-03-01",
+        "html": page,
     }
 
 
@@ -707,9 +847,13 @@ print(json.dumps({"code": code, "seconds": seconds, "before_kb": before, "peak_k
 def test_a_50_mb_file_goes_in_with_bounded_memory(tmp_path: Path) -> None:
     """Through the command line in a fresh process, so that its peak resident size is its own.
 
-    The index must grow with the claims (110,000 x 128 floats, 56 MB) and DuckDB buffers its
-    writes, but the file itself is read a line at a time: holding it, or its articles, would
-    cost several times its 50 MB as Python objects. 400 MB is well under that.
+    Each line is an article of four claims and its raw page (which ingest ignores), 4 KB in all:
+    12,500 articles and 50,000 claims. Every claim is linked against all earlier ones, so ingest
+    time grows with the square of the claims; pure text would hold about 110,000 claims and take
+    several minutes here. The indexes must grow with the claims (FAISS alone holds 50,000 x 128
+    floats, 26 MB; the BM25 tiers keep their token ids), but the file is read a line at a time
+    and written in batches: holding its 12,500 articles would cost several times its 50 MB as
+    Python objects. Measured: 190 MB growth for 50 MB, 54 MB for 12.5 MB; 400 MB leaves room.
     """
     big, warm = tmp_path / "big.jsonl", tmp_path / "warm.jsonl"
     count = write_big_jsonl(big, 50 * 1024 * 1024)
@@ -728,27 +872,9 @@ def test_a_50_mb_file_goes_in_with_bounded_memory(tmp_path: Path) -> None:
     measured = json.loads(out[-1])
     growth_mb = (measured["peak_kb"] - measured["before_kb"]) / 1024
     print(f"50 MB, {count} articles: {measured['seconds']:.0f} s, peak growth {growth_mb:.0f} MB")
-    assert f"{count} articles added ({count * 9} claims), 0 already in the ledger" in out[-2]
+    assert f"{count} articles added ({count * 4} claims), 0 already in the ledger" in out[-2]
     assert growth_mb < 400
     assert measured["seconds"] < 600
-
-
-@pytest.fixture
-def fake_desk(tmp_path: Path) -> Desk:
-    return Desk(load_settings(environ={}, home=tmp_path / "fake"), encoder=FakeEncoder())
-
-
-@pytest.fixture
-def fake_cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> CommandLine:
-    monkeypatch.setattr("workbench.desk.load_encoder", lambda name: FakeEncoder())
-
-    def run(home: Path, *args: str | Path) -> Run:
-        code = main(["--home", str(home), *map(str, args)])
-        out, err = capsys.readouterr()
-        assert "Traceback" not in err
-        return Run(code, out, err)
-
-    return run
 
 
 def one_line(path: Path, text: str, **fields: str) -> Path:
@@ -769,7 +895,7 @@ def five_mb_of_prose() -> str:
 
 def assert_claims_cut_to_size(desk: Desk, text: str) -> list[str]:
     """The stored claims: each at most 600 characters and exactly a slice of the text."""
-    (article,) = stored_articles(desk).values()
+    (article,) = stored_articles(desk)
     assert article["text"] == text
     assert_claims_are_slices(article)
     claims = [claim["text"] for claim in article["claims"]]  # type: ignore[attr-defined]
@@ -779,21 +905,21 @@ def assert_claims_cut_to_size(desk: Desk, text: str) -> list[str]:
 
 @pytest.mark.slow
 def test_one_5_mb_line_goes_in_without_hanging(
-    fake_desk: Desk, fake_cli: CommandLine, tmp_path: Path
+    fresh_desk: Desk, cli: CommandLine, tmp_path: Path
 ) -> None:
     text = five_mb_of_prose()
     path = one_line(tmp_path / "long.jsonl", text)
 
     start = time.perf_counter()
-    report = fake_desk.ingest([path])
+    report = fresh_desk.ingest([path])
     seconds = time.perf_counter() - start
 
     assert (report.added, report.errors) == (1, [])
-    claims = assert_claims_cut_to_size(fake_desk, text)
+    claims = assert_claims_cut_to_size(fresh_desk, text)
     assert len(claims) == text.count("\n\n") + 1 and report.claims == len(claims)
     assert seconds < 120, f"{seconds:.0f} s for one 5 MB line"
 
-    run = fake_cli(tmp_path / "home", "ingest", path)
+    run = cli(tmp_path / "home", "ingest", path)
     assert run.code == 0 and run.summary() == (1, len(claims), 0, 0)
 
 
@@ -807,22 +933,22 @@ def test_one_5_mb_line_goes_in_without_hanging(
     ],
 )
 def test_one_5_mb_line_of_odd_text_goes_in_without_hanging(
-    fake_desk: Desk, tmp_path: Path, text: str
+    fresh_desk: Desk, tmp_path: Path, text: str
 ) -> None:
     path = one_line(tmp_path / "odd.jsonl", text)
 
     start = time.perf_counter()
-    report = fake_desk.ingest([path])
+    report = fresh_desk.ingest([path])
     seconds = time.perf_counter() - start
 
     assert (report.added, report.errors) == (1, [])
-    assert_claims_cut_to_size(fake_desk, text.strip())
+    assert_claims_cut_to_size(fresh_desk, text.strip())
     assert seconds < 120, f"{seconds:.0f} s for one 5 MB line"
 
 
 @pytest.mark.slow
 def test_a_broken_5_mb_line_is_rejected_and_the_next_goes_in(
-    fake_desk: Desk, fake_cli: CommandLine, tmp_path: Path
+    fresh_desk: Desk, cli: CommandLine, tmp_path: Path
 ) -> None:
     path = tmp_path / "broken.jsonl"
     good = {"outlet": "Levant Wire", "language": "en", "text": "The ferry sailed on time today."}
@@ -835,13 +961,13 @@ def test_a_broken_5_mb_line_is_rejected_and_the_next_goes_in(
         encoding="utf-8",
     )
 
-    report = fake_desk.ingest([path])
+    report = fresh_desk.ingest([path])
 
     assert report.added == 1
     assert [str(error)[: len(str(path)) + 24] for error in report.errors] == [
         f"{path}, line 1: invalid JSON"
     ]
-    run = fake_cli(tmp_path / "home", "ingest", path)
+    run = cli(tmp_path / "home", "ingest", path)
     assert run.code == 0 and run.rejected[0].startswith(f"{path}, line 1: invalid JSON")
 
 

@@ -43,5 +43,5 @@ def test_readme_settings_table_lists_every_setting_with_its_default() -> None:
     assert set(rows) == {name.upper() for name in defaults.__dataclass_fields__}
     for name, default in rows.items():
         value = getattr(defaults, name.lower())
-        expected = "data/" if name == "HOME" else str(value)
+        expected = {"HOME": "data/", "SOURCES": "data/sources.csv"}.get(name, str(value))
         assert default == expected, name

@@ -153,6 +153,8 @@ def run_claims(desk: Desk, args: argparse.Namespace) -> int:
     frame = desk.claims(args.article)
     if args.json:
         records: list[dict[str, Any]] = frame.to_dict(orient="records")
+        described = desk.describe_claims([str(r["claim_id"]) for r in records])
+        records = [{**record, **described[str(record["claim_id"])]} for record in records]
         print(json.dumps(records, ensure_ascii=False, default=str, indent=1))
     else:
         for row in frame.itertuples():

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -18,8 +19,17 @@ from workbench.index import locked
 from workbench.ingest import Record, build_article, find_files, read_records
 from workbench.ledger import Ledger
 from workbench.models import Article, Claim, Match, MatchBand
+from workbench.provenance import (
+    Assessment,
+    annotate_matches,
+    assess,
+    describe_claims,
+    load_registry,
+    source_to_json,
+)
 from workbench.retrieval import Retriever
 from workbench.settings import Settings
+from workbench.sources import Source, SourceRegistry
 from workbench.text import clean_for_index
 
 log = logging.getLogger(__name__)
@@ -185,7 +195,7 @@ class Desk:
                 continue
             batch.append((article, claims))
             pending += len(claims)
-            if pending >= self.settings.batch_size:
+            if pending >= self.settings.batch_size or len(batch) >= self.settings.batch_size:
                 self._write_batch(batch, index, report, actor)
                 batch, pending = [], 0
                 if on_batch:
@@ -255,7 +265,7 @@ class Desk:
         vector = self.index().dense.vector(claim_id)
         if vector is None:
             vector = self.encoder.encode([claim.clean_text])[0]
-        return self._nearest(
+        matches = self._nearest(
             vector,
             str(claim.clean_text),
             str(claim.language),
@@ -263,6 +273,7 @@ class Desk:
             lambda row: row.article_id != claim.article_id and row.outlet != claim.outlet,
             balance=True,
         )
+        return annotate_matches(self.ledger, self.registry(), claim_id, matches)
 
     def _nearest(
         self,
@@ -289,6 +300,24 @@ class Desk:
 
     def claims(self, article_id: str | None = None) -> pd.DataFrame:
         return self.ledger.list_claims(article_id)
+
+    # -- who says so -------------------------------------------------------------------
+
+    def registry(self) -> SourceRegistry:
+        """The source registry: the seed file plus every change recorded in the ledger."""
+        return load_registry(self.settings.sources, self.ledger)
+
+    def record_source(self, source: Source, actor: str) -> None:
+        """Add or change a registry entry; the change is an audited ledger event."""
+        self.registry().with_change(source)  # refuses an unknown claimant before anything is kept
+        self.ledger.record_event("source", actor, source_to_json(source))
+
+    def assess(self, claim_id: str) -> Assessment:
+        """The rules' suggestion for a claim, with its reasons; never a verdict."""
+        return assess(self.ledger, self.registry(), claim_id, self.encoder.bands.same)
+
+    def describe_claims(self, claim_ids: list[str]) -> dict[str, dict[str, Any]]:
+        return describe_claims(self.ledger, self.registry(), claim_ids, self.encoder.bands.same)
 
 
 def interleave_languages(matches: list[Match]) -> list[Match]:

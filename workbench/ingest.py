@@ -144,7 +144,9 @@ def _has_undecodable(value: str) -> bool:
 
 def _read_jsonl(path: Path, encoding: str) -> Iterator[Record | InputError]:
     with _open_text(path, encoding) as handle:
-        for number, line in enumerate(handle, start=1):
+        for number, text in enumerate(handle, start=1):
+            # Files joined with `cat` keep each one's byte-order mark, at the start of a line.
+            line = text.removeprefix("\ufeff")
             if not line.strip():
                 continue
             position = _tell(handle)
@@ -181,23 +183,27 @@ def _tell(handle: Any) -> int:
 def _read_csv(path: Path, encoding: str) -> Iterator[Record | InputError]:
     with _open_text(path, encoding) as handle:
         reader = csv.DictReader(handle)
-        if reader.fieldnames is None:
-            return
-        missing = {"outlet", "text"} - {name.strip() for name in reader.fieldnames}
-        if missing:
-            yield InputError(
-                path, 1, f"the header lacks the column(s) {', '.join(sorted(missing))}"
-            )
-            return
-        line = reader.line_num + 1
-        for row in reader:
-            values = {(key or "").strip(): value for key, value in row.items() if key}
-            if any(_has_undecodable(value or "") for value in values.values()):
-                yield InputError(path, line, f"undecodable bytes (the file is not {encoding})")
-            else:
-                fields = {key: value for key, value in values.items() if value not in ("", None)}
-                yield Record(str(path), line, fields, _tell(handle))
+        line = 1
+        try:
+            if reader.fieldnames is None:
+                return
+            missing = {"outlet", "text"} - {name.strip() for name in reader.fieldnames}
+            if missing:
+                yield InputError(
+                    path, 1, f"the header lacks the column(s) {', '.join(sorted(missing))}"
+                )
+                return
             line = reader.line_num + 1
+            for row in reader:
+                values = {(key or "").strip(): value for key, value in row.items() if key}
+                if any(_has_undecodable(value or "") for value in values.values()):
+                    yield InputError(path, line, f"undecodable bytes (the file is not {encoding})")
+                else:
+                    fields = {k: v for k, v in values.items() if v not in ("", None)}
+                    yield Record(str(path), line, fields, _tell(handle))
+                line = reader.line_num + 1
+        except csv.Error as error:  # e.g. a field over the size limit; the reader cannot go on
+            yield InputError(path, line, f"unreadable CSV ({error}); the rest was not read")
 
 
 def _read_document(path: Path, encoding: str, outlet: str | None) -> Iterator[Record | InputError]:

@@ -245,7 +245,7 @@ class Ledger:
                 [article_id, article_id],
             ).df()
         if article_id is not None and frame.empty:
-            raise NotFoundError(f"No article with id {article_id!r} in the ledger.")
+            self.get_article(article_id)  # says so when the article itself is unknown
         return frame
 
     def get_article(self, article_id: str) -> dict[str, Any]:
@@ -342,6 +342,37 @@ class Ledger:
     def clear_links(self) -> None:
         with self.transaction() as db:
             db.execute("DELETE FROM links")
+
+    def record_event(self, kind: str, actor: str, detail: str) -> None:
+        """Append an audited event (a source-registry change, say) with its JSON detail."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO events VALUES (?, ?, ?, ?, ?)",
+                [uuid.uuid4().hex, kind, actor, datetime.now(UTC), detail],
+            )
+
+    def events(self, kind: str) -> list[str]:
+        """The JSON details of one kind of event, oldest first."""
+        with self.connect() as db:
+            rows = db.execute(
+                "SELECT CAST(detail AS VARCHAR) FROM events WHERE kind = ? "
+                "ORDER BY created_at, event_id",
+                [kind],
+            ).fetchall()
+        return [row[0] for row in rows]
+
+    def links(self, claim_ids: Sequence[str], threshold: float) -> dict[str, list[str]]:
+        """For each claim, the claims of other outlets linked to it at or above a score."""
+        with self.connect() as db:
+            rows = db.execute(
+                "SELECT claim_id, other_id FROM links "
+                "WHERE list_contains(?, claim_id) AND score >= ? ORDER BY claim_id, score DESC",
+                [list(claim_ids), threshold],
+            ).fetchall()
+        linked: dict[str, list[str]] = {}
+        for claim_id, other in rows:
+            linked.setdefault(claim_id, []).append(other)
+        return linked
 
     def reviewers(self) -> list[str]:
         with self.connect() as db:

@@ -51,6 +51,14 @@ class Claim:
 
 
 @dataclass(frozen=True)
+class FigureConflict:
+    """Two figures for the same thing that cannot both be right."""
+
+    claim: str  # as the claim states it, e.g. "40 killed"
+    match: str  # as the match states it, e.g. "39 killed"
+
+
+@dataclass(frozen=True)
 class Match:
     claim_id: str
     text: str
@@ -61,6 +69,8 @@ class Match:
     published: date | None
     score: float
     band: MatchBand = MatchBand.UNRELATED
+    origin: str = ""  # the root source the match relays (a registry id, a name, or its outlet)
+    conflicting_figures: tuple[FigureConflict, ...] = ()
 
 
 @dataclass(frozen=True)

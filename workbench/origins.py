@@ -79,7 +79,7 @@ def suggest(
         reason
         for match in matches
         if origin_of(match.attribution, match.outlet, registry) != origin
-        for reason in _conflicts(claim, match, registry)
+        for reason in conflict_reasons(claim, match, registry)
     ]
     propaganda = _propaganda(claim.attribution, registry)
     if propaganda:
@@ -123,7 +123,7 @@ def _propaganda(attribution: Attribution, registry: SourceRegistry) -> str:
     return ""
 
 
-def _conflicts(a: ClaimEvidence, b: ClaimEvidence, registry: SourceRegistry) -> list[str]:
+def conflict_reasons(a: ClaimEvidence, b: ClaimEvidence, registry: SourceRegistry) -> list[str]:
     """Why two claims from different origins cannot both be right."""
     reasons = [
         f"same event, conflicting figures: {describe(x)} ({_label(a, registry)}) vs "

@@ -29,6 +29,8 @@ class Settings:
     """Claims embedded (and articles written to the ledger) per batch during ingest."""
     lock_timeout: float = 30.0
     """Seconds to wait for another process to release the ledger before giving up."""
+    sources: Path = REPO / "data" / "sources.csv"
+    """The seed source registry; changes made since are events in the ledger."""
 
     @property
     def ledger_path(self) -> Path:

@@ -94,9 +94,14 @@ class SourceRegistry:
     def __init__(self, sources: tuple[Source, ...] = ()) -> None:
         self.sources = sources
         self._by_id = {source.source_id: source for source in sources}
-        names = ((s, name) for s in sources for name in (s.name, *s.aliases) if name.strip())
-        # Longest first, so the most specific name in a mention wins.
-        self._names = sorted(names, key=lambda pair: -len(fold(pair[1])))
+        names = [
+            (s, name, f" {fold(name)} ")
+            for s in sources
+            for name in (s.name, *s.aliases)
+            if name.strip()
+        ]
+        # Longest first, so the most specific name in a mention wins; folded once, here.
+        self._names = sorted(names, key=lambda entry: -len(entry[2]))
 
     def __len__(self) -> int:
         return len(self.sources)
@@ -150,11 +155,11 @@ class SourceRegistry:
     def resolve(self, name: str) -> Source | None:
         """The entry whose longest name appears, as whole words, in a free-text mention."""
         mention = f" {fold(name)} "
-        for source, alias in self._names:
+        for source, alias, folded in self._names:
             if _ACRONYM.fullmatch(alias):
                 if re.search(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", name):
                     return source
-            elif f" {fold(alias)} " in mention:
+            elif folded in mention:
                 return source
         return None
 

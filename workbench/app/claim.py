@@ -20,7 +20,9 @@ from workbench.app.shared import (
     reviewer as current_reviewer,
 )
 from workbench.errors import NotFoundError, VerdictConflictError, WorkbenchError
+from workbench.figures import describe
 from workbench.models import Match, VerdictLabel
+from workbench.provenance import Assessment
 
 CONTEXT_CHARS = 1200
 
@@ -52,8 +54,11 @@ def render() -> None:
         show_meta(claim.url)
     with st.expander("The claim in its article", expanded=False):
         st.html(in_context(article, claim))
+    assessment = desk.assess(claim_id)
+    who_says_so(assessment)
     matches = desk.similar(claim_id)
     evidence = near_duplicates(claim_id, matches)
+    suggestion_box(assessment)
     verdict_form(claim_id, evidence)
     history(claim_id)
 
@@ -78,6 +83,41 @@ def in_context(article: dict[str, object], claim: pd.Series) -> str:
     )
 
 
+def who_says_so(assessment: Assessment) -> None:
+    """The claim's attribution, figures and how many independent origins carry it."""
+    attribution = assessment.claim.attribution
+    if attribution.own:
+        said = "the outlet's own assertion (no source named)"
+    else:
+        said = f"{attribution.cue} — {attribution.source or attribution.claimant}"
+        if attribution.claimant and attribution.claimant != attribution.source:
+            said += f" (for {attribution.claimant})"
+    facts = [
+        f"Who says so: {said}",
+        "hedged" if attribution.hedged else "",
+        "continues an earlier statement" if attribution.inherited else "",
+        f"origin: {assessment.origin}",
+        f"{assessment.outlets} outlets, {assessment.languages} languages, "
+        f"{assessment.origins} independent origins",
+    ]
+    show_meta(*facts)
+    if assessment.claim.figures:
+        show_meta("Figures: " + "; ".join(describe(f) for f in assessment.claim.figures))
+
+
+def suggestion_box(assessment: Assessment) -> None:
+    """What the rules suggest, with reasons; the reviewer decides."""
+    suggestion = assessment.suggestion
+    label = suggestion.verdict.value if suggestion.verdict else "no suggestion"
+    reasons = "".join(f"<li>{html.escape(reason)}</li>" for reason in suggestion.reasons)
+    st.html(
+        f'<div class="wb-suggestion"><b>Suggested:</b> {badge(label)} '
+        f'<span class="wb-meta">rule {html.escape(suggestion.rule)}, '
+        f"{html.escape(suggestion.model)} — a suggestion, not a verdict</span>"
+        f'<ul dir="auto">{reasons}</ul></div>'
+    )
+
+
 def near_duplicates(claim_id: str, matches: list[Match]) -> list[str]:
     """Show the matches from other outlets; return the ids the reviewer ticks as evidence."""
     st.subheader("Near-duplicates from other outlets")
@@ -96,7 +136,14 @@ def near_duplicates(claim_id: str, matches: list[Match]) -> list[str]:
                     match.published,
                     match.band,
                     f"score {match.score:.2f}",
+                    f"origin: {match.origin}",
                 )
+                for conflict in match.conflicting_figures:
+                    st.html(
+                        '<div class="wb-conflict">Conflicting figures: '
+                        f"{html.escape(conflict.claim)} here vs "
+                        f"{html.escape(conflict.match)} there</div>"
+                    )
             if right.checkbox("Evidence", key=f"evidence-{claim_id}-{match.claim_id}"):
                 chosen.append(match.claim_id)
     return chosen

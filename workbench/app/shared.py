@@ -26,6 +26,8 @@ STYLE = """
 .wb-article { max-height: 22em; overflow-y: auto; padding: 0.6em; border: 1px solid #ddd;
               border-radius: 0.4em; background: #fafafa; }
 .wb-article mark { background: #ffe082; padding: 0.1em 0; }
+.wb-conflict { color: #b71c1c; font-weight: 600; font-size: 0.9em; }
+.wb-suggestion { border-left: 4px solid #9e9e9e; padding: 0.3em 0.8em; background: #f5f5f5; }
 .wb-badge { display: inline-block; padding: 0.05em 0.5em; border-radius: 0.8em; color: white;
             font-size: 0.8em; }
 </style>
@@ -55,7 +57,10 @@ def show_text(text: str, css: str = "") -> None:
 
 def show_meta(*parts: object) -> None:
     """A line of small grey facts (outlet, language, date...), each escaped."""
-    line = " · ".join(html.escape(str(part)) for part in parts if part not in (None, ""))
+    # <bdi> keeps an Arabic outlet name from reordering the facts around it.
+    line = " · ".join(
+        f"<bdi>{html.escape(str(part))}</bdi>" for part in parts if part not in (None, "")
+    )
     st.html(f'<div class="wb-meta" dir="auto">{line}</div>')
 
 
