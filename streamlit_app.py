@@ -13,9 +13,10 @@ PAGES.update(
     articles=st.Page("workbench/app/articles.py", title="Articles", url_path="articles"),
     export=st.Page("workbench/app/download.py", title="Export", url_path="export"),
     overview=st.Page("workbench/app/overview.py", title="Overview", url_path="overview"),
+    sources=st.Page("workbench/app/sources.py", title="Sources", url_path="sources"),
 )
 sections = {
     "Review": [PAGES["queue"], PAGES["claim"]],
-    "Desk": [PAGES["articles"], PAGES["export"], PAGES["overview"]],
+    "Desk": [PAGES["articles"], PAGES["sources"], PAGES["export"], PAGES["overview"]],
 }
 st.navigation(sections).run()

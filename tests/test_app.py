@@ -16,7 +16,7 @@ from workbench.embed import Encoder
 from workbench.models import VerdictLabel
 from workbench.settings import REPO, load_settings
 
-PAGES = ["queue", "claim", "articles", "download", "overview"]
+PAGES = ["queue", "claim", "articles", "sources", "download", "overview"]
 
 
 @pytest.fixture
@@ -129,3 +129,19 @@ def test_untrusted_text_is_escaped(ledger_desk: Desk) -> None:
     rendered = " ".join(str(element.body) for element in test.get("html"))
     assert "&lt;script&gt;" in rendered or "&lt;img" in rendered
     assert "<script>" not in rendered and "<img" not in rendered and "<b>Bold" not in rendered
+
+
+def test_a_registry_change_in_the_app_is_recorded_with_its_author(ledger_desk: Desk) -> None:
+    test = app()
+    test.sidebar.text_input(key="reviewer_input").input("Amal").run()
+    test = open_page(test, "sources")
+    test.text_input(key="source-id").input("valley-monitor")
+    test.text_input(key="source-name").input("Valley Monitor")
+    test.selectbox(key="source-kind").select("monitor")
+    test.text_area(key="source-note").input("A local monitoring group.")
+    test.button(key="source-save").click().run()
+    assert not test.exception
+    (change,) = ledger_desk.ledger.events("source")
+    assert json.loads(change)["set_by"] == "Amal"
+    source = ledger_desk.registry().get("valley-monitor")
+    assert source is not None and source.kind.value == "monitor"

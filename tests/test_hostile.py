@@ -963,10 +963,8 @@ def test_a_broken_5_mb_line_is_rejected_and_the_next_goes_in(
 
     report = fresh_desk.ingest([path])
 
-    assert report.added == 1
-    assert [str(error)[: len(str(path)) + 24] for error in report.errors] == [
-        f"{path}, line 1: invalid JSON"
-    ]
+    assert report.added == 1 and len(report.errors) == 1
+    assert str(report.errors[0]).startswith(f"{path}, line 1: invalid JSON (")
     run = cli(tmp_path / "home", "ingest", path)
     assert run.code == 0 and run.rejected[0].startswith(f"{path}, line 1: invalid JSON")
 
@@ -1002,10 +1000,13 @@ def test_a_20000_character_sentence_is_cut_into_claims_of_600_characters(
 
 @pytest.mark.slow
 def test_language_detection_copes_with_every_text_in_the_corpus() -> None:
+    """Lingua on what ingest would give it: the title and text of every article that builds."""
     for path in sorted(HOSTILE.iterdir()):
         for record in ingest.read_records(path, outlet="Harbour Gazette"):
             if isinstance(record, InputError):
                 continue
-            for value in record.fields.values():
-                if isinstance(value, str) and not INVISIBLE.fullmatch(value):
-                    assert isinstance(detect_language(value), str)
+            try:
+                article, _ = ingest.build_article(record)
+            except InputError:
+                continue
+            assert isinstance(detect_language(f"{article.title}\n{article.text}"), str)

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.embed import Bands, Encoder, load_encoder
-from workbench.errors import InputError, NotFoundError
+from workbench.errors import InputError, NotFoundError, WorkbenchError
 from workbench.index import locked
 from workbench.ingest import Record, build_article, find_files, read_records
 from workbench.ledger import Ledger
@@ -309,6 +309,8 @@ class Desk:
 
     def record_source(self, source: Source, actor: str) -> None:
         """Add or change a registry entry; the change is an audited ledger event."""
+        if not source.source_id.strip() or not source.name.strip():
+            raise WorkbenchError("A source needs an id and a name.")
         self.registry().with_change(source)  # refuses an unknown claimant before anything is kept
         self.ledger.record_event("source", actor, source_to_json(source))
 

@@ -66,7 +66,7 @@ def upload() -> None:
         f"{report.duplicates} skipped as already in the ledger; {len(report.errors)} rejected."
     )
     if not rejected.empty:
-        st.dataframe(rejected, hide_index=True, use_container_width=True)
+        st.dataframe(rejected, hide_index=True, width="stretch")
 
 
 def browse() -> None:
@@ -80,7 +80,7 @@ def browse() -> None:
     st.dataframe(
         articles_by_outlet(desk.ledger, outlet),
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
         column_config={"url": st.column_config.TextColumn("url")},
     )
 

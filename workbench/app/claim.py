@@ -165,7 +165,7 @@ def verdict_form(claim_id: str, evidence: list[str]) -> None:
         if column.button(
             label.value.capitalize(),
             key=f"verdict-{label}",
-            use_container_width=True,
+            width="stretch",
             disabled=not reviewer,
         ):
             clicked = label

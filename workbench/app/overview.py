@@ -47,7 +47,7 @@ def render() -> None:
     st.dataframe(
         widest[["text", "outlet", "language", "outlets", "languages", "published"]],
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
     )
 
 
@@ -66,7 +66,7 @@ def verdict_chart(frame: pd.DataFrame, column: str) -> None:
             tooltip=[column, "verdict", "claims"],
         )
     )
-    st.altair_chart(chart, use_container_width=True)
+    st.altair_chart(chart, width="stretch")
 
 
 if __name__ == "__main__":
