@@ -17,7 +17,7 @@ from workbench.embed import Bands, Encoder, load_encoder
 from workbench.errors import InputError, NotFoundError, WorkbenchError
 from workbench.index import locked
 from workbench.ingest import Record, build_article, find_files, read_records
-from workbench.ledger import Ledger
+from workbench.ledger import ClaimRow, Ledger
 from workbench.models import Article, Claim, Match, MatchBand
 from workbench.provenance import (
     Assessment,
@@ -67,6 +67,8 @@ class Desk:
         self.ledger = Ledger(settings.ledger_path, settings.lock_timeout)
         self._encoder = encoder
         self._index: Retriever | None = None
+        self._index_stamp: tuple[int, ...] = ()
+        self._registry: tuple[tuple[int, ...], SourceRegistry] | None = None
         self._lock = threading.RLock()
 
     @property
@@ -86,8 +88,12 @@ class Desk:
     def index(self) -> Retriever:
         """The indexes, caught up with the ledger (claims written by other processes included)."""
         with self._lock:
-            if self._index is None or len(self._index) < self.ledger.count_claims():
+            stamp = self.ledger.stamp()
+            if self._index is None or (
+                stamp != self._index_stamp and len(self._index) < self.ledger.count_claims()
+            ):
                 self.sync_index()
+            self._index_stamp = stamp
             assert self._index is not None
             return self._index
 
@@ -229,9 +235,10 @@ class Desk:
         """Record each new claim's related claims from other outlets."""
         hits = index.dense.search(vectors, LINK_CANDIDATES)
         related = self.encoder.bands.related
-        outlets = self.ledger.claim_details(
+        details = self.ledger.claim_details(
             {cid for row in hits for cid, score in row if score >= related} | set(claim_ids)
-        ).outlet.to_dict()
+        )
+        outlets = {claim_id: row.outlet for claim_id, row in details.items()}
         links = [
             (claim_id, other, score)
             for claim_id, row in zip(claim_ids, hits, strict=True)
@@ -258,10 +265,9 @@ class Desk:
 
     def similar(self, claim_id: str, k: int | None = None) -> list[Match]:
         """Near-duplicates of a claim from other outlets (never its own article or outlet)."""
-        details = self.ledger.claim_details([claim_id])
-        if details.empty:
+        claim = self.ledger.claim_details([claim_id]).get(claim_id)
+        if claim is None:
             raise NotFoundError(f"No claim with id {claim_id!r} in the ledger.")
-        claim = details.iloc[0]
         vector = self.index().dense.vector(claim_id)
         if vector is None:
             vector = self.encoder.encode([claim.clean_text])[0]
@@ -281,7 +287,7 @@ class Desk:
         text: str,
         language: str,
         k: int,
-        keep: Callable[[pd.Series], bool],
+        keep: Callable[[ClaimRow], bool],
         balance: bool = False,
     ) -> list[Match]:
         index = self.index()
@@ -290,9 +296,9 @@ class Desk:
             hits = index.search(vector, text, language, min(fetch, len(index)))
             details = self.ledger.claim_details(hit.claim_id for hit in hits)
             matches = [
-                _match(details.loc[hit.claim_id], hit.cosine, self.encoder.bands)
+                _match(details[hit.claim_id], hit.cosine, self.encoder.bands)
                 for hit in hits
-                if hit.claim_id in details.index and keep(details.loc[hit.claim_id])
+                if hit.claim_id in details and keep(details[hit.claim_id])
             ]
             if len(matches) >= k or fetch >= len(index):
                 return (interleave_languages(matches) if balance else matches)[:k]
@@ -305,7 +311,11 @@ class Desk:
 
     def registry(self) -> SourceRegistry:
         """The source registry: the seed file plus every change recorded in the ledger."""
-        return load_registry(self.settings.sources, self.ledger)
+        stamp = (*self.ledger.stamp(), self.settings.sources.stat().st_mtime_ns)
+        with self._lock:
+            if self._registry is None or self._registry[0] != stamp:
+                self._registry = (stamp, load_registry(self.settings.sources, self.ledger))
+            return self._registry[1]
 
     def record_source(self, source: Source, actor: str) -> None:
         """Add or change a registry entry; the change is an audited ledger event."""
@@ -336,8 +346,7 @@ def interleave_languages(matches: list[Match]) -> list[Match]:
     return [match for *_, match in sorted(keyed, key=lambda item: item[:3])]
 
 
-def _match(row: pd.Series, score: float, bands: Bands) -> Match:
-    published = row.published
+def _match(row: ClaimRow, score: float, bands: Bands) -> Match:
     return Match(
         claim_id=str(row.claim_id),
         text=str(row.text),
@@ -345,7 +354,7 @@ def _match(row: pd.Series, score: float, bands: Bands) -> Match:
         language=str(row.language),
         article_id=str(row.article_id),
         url=str(row.url),
-        published=None if pd.isna(published) else pd.Timestamp(published).date(),
+        published=row.published,
         score=round(score, 4),
         band=bands.band(score),
     )

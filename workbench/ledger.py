@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import logging
 import random
+import threading
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import duckdb
 import pandas as pd
@@ -63,10 +64,32 @@ MIGRATIONS: list[str] = [
     """,
 ]
 
+# How long a process keeps the ledger file open after its last call, and at most while busy.
+IDLE_SECONDS = 0.25
+HOLD_SECONDS = 2.0
+
 CLAIM_COLUMNS = (
     "claim_id, article_id, position, text, clean_text, start_offset, end_offset, is_headline, "
     "language"
 )
+
+
+class ClaimRow(NamedTuple):
+    """A claim with the facts of its article that every view shows."""
+
+    claim_id: str
+    text: str
+    clean_text: str
+    language: str
+    article_id: str
+    position: int
+    start_offset: int
+    end_offset: int
+    is_headline: bool
+    outlet: str
+    url: str
+    published: date | None
+    title: str
 
 
 class Ledger:
@@ -76,13 +99,74 @@ class Ledger:
         self.path = Path(path)
         self.lock_timeout = lock_timeout
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._held: duckdb.DuckDBPyConnection | None = None
+        self._held_since = self._last_used = 0.0
+        self._held_file: tuple[int, int] | None = None
+        self._users = 0
+        self._hold = threading.Lock()
         with self.connect() as db:
             self._migrate(db)
 
+    def stamp(self) -> tuple[int, ...]:
+        """Changes whenever any process writes to the ledger: cached reads compare it for free."""
+        stamp: list[int] = []
+        for path in (self.path, self.path.with_name(self.path.name + ".wal")):
+            try:
+                status = path.stat()
+                stamp += [status.st_mtime_ns, status.st_size]
+            except FileNotFoundError:
+                stamp += [0, 0]
+        return tuple(stamp)
+
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """Open the file for one unit of work, waiting while another process holds it."""
-        # DuckDB allows one writing process per file, so no process keeps it open between calls.
+        """A connection for one unit of work; the file is held only while work goes on.
+
+        DuckDB lets one process at a time open a file for writing, so a process keeps the file
+        open only while it is busy: it lets go once idle for IDLE_SECONDS, and after HOLD_SECONDS
+        of continuous use, so that other processes (the CLI, other servers) get their turn.
+        Opening costs tens of milliseconds, which a burst of calls now pays once.
+        """
+        with self._hold:
+            if self._held is not None and self._held_file != _file_id(self.path):
+                self._let_go()  # the file was replaced (a restore): open the new one
+            if self._held is None:
+                self._held, self._held_since = self._open(), time.monotonic()
+                self._held_file = _file_id(self.path)
+            self._users += 1
+            cursor = self._held.cursor()  # one cursor per unit of work: safe across threads
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+            with self._hold:
+                self._users -= 1
+                self._last_used = time.monotonic()
+                if not self._users:
+                    if time.monotonic() - self._held_since > HOLD_SECONDS:
+                        self._let_go()
+                    else:
+                        release = threading.Timer(IDLE_SECONDS, self._let_go_if_idle)
+                        release.daemon = True
+                        release.start()
+
+    def _let_go_if_idle(self) -> None:
+        with self._hold:
+            if not self._users and time.monotonic() - self._last_used >= IDLE_SECONDS * 0.9:
+                self._let_go()
+
+    def _let_go(self) -> None:
+        if self._held is not None:
+            self._held.close()
+            self._held = None
+
+    def close(self) -> None:
+        """Let go of the file now (before a restore replaces it, say)."""
+        with self._hold:
+            self._let_go()
+
+    def _open(self) -> duckdb.DuckDBPyConnection:
+        """Open the file, waiting with backoff while another process holds it."""
         deadline = time.monotonic() + self.lock_timeout
         delay = 0.01
         while True:
@@ -99,10 +183,7 @@ class Ledger:
                     raise
                 time.sleep(delay * (1 + random.random()))
                 delay = min(delay * 2, 0.5)
-        try:
-            yield db
-        finally:
-            db.close()
+        return db
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -221,17 +302,17 @@ class Ledger:
                 if todo:
                     yield todo
 
-    def claim_details(self, claim_ids: Iterable[str]) -> pd.DataFrame:
-        """Claims joined with their article: one row per id, indexed by claim_id."""
+    def claim_details(self, claim_ids: Iterable[str]) -> dict[str, ClaimRow]:
+        """Claims joined with their article, by claim id (ids not in the ledger are left out)."""
         with self.connect() as db:
-            frame = db.execute(
+            rows = db.execute(
                 "SELECT c.claim_id, c.text, c.clean_text, c.language, c.article_id, c.position, "
                 "c.start_offset, c.end_offset, c.is_headline, a.outlet, a.url, a.published, "
                 "a.title FROM claims c JOIN articles a USING (article_id) "
-                "WHERE list_contains(?, c.claim_id)",
+                "WHERE c.claim_id IN (SELECT unnest(?))",
                 [list(claim_ids)],
-            ).df()
-        return frame.set_index("claim_id", drop=False)
+            ).fetchall()
+        return {row[0]: ClaimRow(*row) for row in rows}
 
     def list_claims(self, article_id: str | None = None) -> pd.DataFrame:
         """All claims (or one article's) with their outlet, in article order."""
@@ -390,6 +471,14 @@ class Ledger:
             Verdict(v_id, c_id, VerdictLabel(label), reviewer, note, at, tuple(evidence))
             for v_id, c_id, label, reviewer, note, at, evidence in rows
         ]
+
+
+def _file_id(path: Path) -> tuple[int, int] | None:
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        return None
+    return status.st_dev, status.st_ino
 
 
 def _article_row(article: Article, now: datetime) -> dict[str, Any]:

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -32,19 +33,27 @@ def gather_evidence(ledger: Ledger, claim_ids: Iterable[str]) -> dict[str, Claim
     by_article: dict[str, list[tuple[str, str, str, str]]] = {}
     for claim_id, text, article_id, language, outlet in rows:
         by_article.setdefault(article_id, []).append((claim_id, text, language, outlet))
-    evidence = {}
-    for claims in by_article.values():
-        language = claims[0][2]
-        attributions = attribute_article([text for _, text, _, _ in claims], language)
+    return {
+        item.claim_id: item
+        for claims in by_article.values()
+        for item in _article_evidence(tuple(claims))
+        if item.claim_id in wanted
+    }
+
+
+@lru_cache(maxsize=4096)
+def _article_evidence(claims: tuple[tuple[str, str, str, str], ...]) -> list[ClaimEvidence]:
+    """An article's claims read in order; cached, since an article never changes once stored."""
+    language = claims[0][2]
+    attributions = attribute_article([text for _, text, _, _ in claims], language)
+    return [
+        ClaimEvidence(
+            claim_id, text, outlet, language, attribution, tuple(extract_figures(text, language))
+        )
         for (claim_id, text, language, outlet), attribution in zip(
             claims, attributions, strict=True
-        ):
-            if claim_id in wanted:
-                figures = tuple(extract_figures(text, language))
-                evidence[claim_id] = ClaimEvidence(
-                    claim_id, text, outlet, language, attribution, figures
-                )
-    return evidence
+        )
+    ]
 
 
 def figure_conflicts(claim: ClaimEvidence, match: ClaimEvidence) -> tuple[FigureConflict, ...]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 
-import pandas as pd
 import streamlit as st
 
 from workbench.app.shared import (
@@ -19,8 +18,9 @@ from workbench.app.shared import (
 from workbench.app.shared import (
     reviewer as current_reviewer,
 )
-from workbench.errors import NotFoundError, VerdictConflictError, WorkbenchError
+from workbench.errors import VerdictConflictError, WorkbenchError
 from workbench.figures import describe
+from workbench.ledger import ClaimRow
 from workbench.models import Match, VerdictLabel
 from workbench.provenance import Assessment
 
@@ -36,18 +36,17 @@ def render() -> None:
         st.page_link(PAGES["queue"], label="Go to the review queue", icon="📋")
         return
     st.query_params["claim"] = claim_id
-    try:
-        claim = desk.ledger.claim_details([claim_id]).iloc[0]
-        article = desk.ledger.get_article(str(claim.article_id))
-    except (IndexError, NotFoundError):
+    claim = desk.ledger.claim_details([claim_id]).get(claim_id)
+    if claim is None:
         st.error("That claim is not in the ledger. Open another from the review queue.")
         return
+    article = desk.ledger.get_article(claim.article_id)
     navigation(claim_id)
     show_text(str(claim.text), "wb-claim")
     show_meta(
         claim.outlet,
         claim.language,
-        claim.published.date() if not pd.isna(claim.published) else "no date",
+        claim.published or "no date",
         article["title"],
     )
     if claim.url:
@@ -71,7 +70,7 @@ def navigation(claim_id: str) -> None:
         right.caption(f"Claim {queue.index(claim_id) + 1} of {len(queue)} in your queue")
 
 
-def in_context(article: dict[str, object], claim: pd.Series) -> str:
+def in_context(article: dict[str, object], claim: ClaimRow) -> str:
     """The article around the claim, escaped, with the claim marked."""
     source = str(article["title"] if claim.is_headline else article["text"])
     start, end = int(claim.start_offset), int(claim.end_offset)
