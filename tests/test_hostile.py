@@ -18,8 +18,8 @@ import subprocess
 import sys
 import time
 import tracemalloc
-from collections.abc import Callable, Sequence
-from contextlib import redirect_stderr, redirect_stdout
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -112,6 +112,7 @@ def reviewed_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
         desk = Desk(load_settings(environ={}, home=home), encoder=FakeEncoder())
         assert desk.ingest([DATA / "articles.jsonl"]).added == 4
         add_verdict(desk)
+        desk.ledger.close()
     return home
 
 
@@ -123,27 +124,44 @@ def home(reviewed_home: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def reviewed_desk(home: Path) -> Desk:
+def reviewed_desk(home: Path) -> Iterator[Desk]:
     """The reviewed home, behind a desk with the fake encoder.
 
     The real model takes about 0.2 s a call, which these tests would pay at every batch; the
     whole corpus goes through it in the slow test_the_real_model_takes_every_claim_of_the_corpus.
     """
-    return Desk(load_settings(environ={}, home=home), encoder=FakeEncoder())
+    yield from closing(Desk(load_settings(environ={}, home=home), encoder=FakeEncoder()))
 
 
 @pytest.fixture
-def fresh_desk(tmp_path: Path) -> Desk:
+def fresh_desk(tmp_path: Path) -> Iterator[Desk]:
     """An empty home behind a desk with the fake encoder."""
-    return Desk(load_settings(environ={}, home=tmp_path / "fresh"), encoder=FakeEncoder())
+    yield from closing(Desk(load_settings(environ={}, home=tmp_path / "fresh"), FakeEncoder()))
 
 
-def ledger_of(home: Path) -> Ledger:
-    return Ledger(load_settings(environ={}, home=home).ledger_path)
+def closing(desk: Desk) -> Iterator[Desk]:
+    # The ledger lets go of its file from a timer thread once idle; a connection still open when
+    # the tests end can be closed from that thread during interpreter shutdown, which aborts.
+    yield desk
+    desk.ledger.close()
+
+
+@contextmanager
+def ledger_of(home: Path) -> Iterator[Ledger]:
+    ledger = Ledger(load_settings(environ={}, home=home).ledger_path)
+    try:
+        yield ledger
+    finally:
+        ledger.close()
+
+
+def home_snapshot(home: Path) -> dict[str, str]:
+    with ledger_of(home) as ledger:
+        return snapshot(ledger)
 
 
 def ledger_rows(home: Path) -> list[dict[str, Any]]:
-    with ledger_of(home).connect() as db:
+    with ledger_of(home) as ledger, ledger.connect() as db:
         return rows_of(db.execute("SELECT * FROM articles"))
 
 
@@ -529,15 +547,19 @@ def send_corpus(tmp_path_factory: pytest.TempPathFactory, home: Path, command_li
 
 
 @pytest.fixture(scope="module")
-def desk_batch(tmp_path_factory: pytest.TempPathFactory, reviewed_home: Path) -> Batch:
+def desk_batch(tmp_path_factory: pytest.TempPathFactory, reviewed_home: Path) -> Iterator[Batch]:
     """The corpus through Desk.ingest, once for all the cases below."""
-    return send_corpus(tmp_path_factory, reviewed_home, command_line=False)
+    batch = send_corpus(tmp_path_factory, reviewed_home, command_line=False)
+    yield batch
+    batch.desk.ledger.close()
 
 
 @pytest.fixture(scope="module")
-def cli_batch(tmp_path_factory: pytest.TempPathFactory, reviewed_home: Path) -> Batch:
+def cli_batch(tmp_path_factory: pytest.TempPathFactory, reviewed_home: Path) -> Iterator[Batch]:
     """The corpus through `workbench ingest`, once for all the cases below."""
-    return send_corpus(tmp_path_factory, reviewed_home, command_line=True)
+    batch = send_corpus(tmp_path_factory, reviewed_home, command_line=True)
+    yield batch
+    batch.desk.ledger.close()
 
 
 @pytest.mark.parametrize("batch", ["desk_batch", "cli_batch"])
@@ -578,13 +600,13 @@ def test_claims_are_printed_without_terminal_controls(cli_batch: Batch, cli: Com
 
 def test_files_with_nothing_to_add_fail_the_command(cli: CommandLine, home: Path) -> None:
     cases = [case for case in CASES if not case.added]
-    before = snapshot(ledger_of(home))
+    before = home_snapshot(home)
 
     run = cli(home, "ingest", *(case.path for case in cases))
 
     assert run.code == 1
     assert run.rejected == [message for case in cases for message in case.messages()]
-    assert snapshot(ledger_of(home)) == before
+    assert home_snapshot(home) == before
 
 
 def test_command_line_names_files_whose_names_hold_separators_and_dots(

