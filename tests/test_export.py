@@ -224,6 +224,7 @@ def test_a_failed_export_leaves_the_old_file_and_no_temporary(
     assert [p.name for p in path.parent.iterdir()] == ["history.csv"]
 
 
+@pytest.mark.slow
 def test_history_export_streams_50000_verdicts(
     loaded_desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
