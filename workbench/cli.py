@@ -20,6 +20,7 @@ from workbench.desk import Desk, Progress, ProgressCallback
 from workbench.errors import WorkbenchError
 from workbench.export import export_claimreview, export_csv, export_history_csv
 from workbench.models import Match, VerdictLabel
+from workbench.scale import bench_scale
 from workbench.settings import REPO, load_settings
 from workbench.stress import run_writers
 
@@ -80,6 +81,10 @@ def build_parser() -> argparse.ArgumentParser:
     checkthat.add_argument("--queries", type=Path, required=True, help="queries TSV")
     checkthat.add_argument("--qrels", type=Path, required=True, help="relevance judgements")
     checkthat.add_argument("--json", action="store_true")
+    scale = benchmarks.add_parser("scale", help="a ledger of N synthetic claims: speed, memory")
+    scale.add_argument("--claims", type=int, required=True)
+    scale.add_argument("--embed-limit", type=int, default=20_000, help="claims really embedded")
+    scale.add_argument("--json", action="store_true")
     writers = benchmarks.add_parser("writers", help="many processes and threads writing at once")
     writers.add_argument("--processes", type=int, default=4)
     writers.add_argument("--threads", type=int, default=2)
@@ -197,6 +202,8 @@ def run_reindex(desk: Desk, args: argparse.Namespace) -> int:
 def run_bench(desk: Desk, args: argparse.Namespace) -> int:
     if args.benchmark == "writers":
         result = run_writers(desk.ledger, args.processes, args.threads, args.writes)
+    elif args.benchmark == "scale":
+        result = bench_scale(desk.settings, args.claims, args.embed_limit)
     else:
         result = bench_checkthat(desk.settings, args.claims, args.queries, args.qrels)
     if args.json:

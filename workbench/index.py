@@ -91,6 +91,10 @@ class ClaimIndex:
         row = self._rows.get(claim_id)
         return None if row is None else self._faiss.reconstruct(row)
 
+    def all_vectors(self) -> np.ndarray:
+        """Every stored vector, in insertion order."""
+        return np.asarray(self._faiss.reconstruct_n(0, len(self._ids)), dtype=np.float32)
+
     def search(self, vectors: np.ndarray, k: int) -> list[list[tuple[str, float]]]:
         """The k nearest claims to each query vector, best first, as (claim_id, cosine)."""
         if not self._ids or k <= 0:

@@ -1,0 +1,25 @@
+from workbench.scale import bench_scale, synthetic_records
+from workbench.settings import Settings
+
+
+def test_synthetic_corpus_is_multilingual_and_distinct() -> None:
+    records = list(synthetic_records(30))
+    assert {r.fields["language"] for r in records} == {"en", "ar", "fr"}
+    assert len({r.fields["text"] for r in records}) == 30
+
+
+def test_scale_bench_builds_and_measures(settings: Settings) -> None:
+    result = bench_scale(settings, claims=300, embed_limit=120, queries=10)
+    assert result["claims"] == result["claims_embedded"] + result["claims_copied"]
+    assert result["claims_copied"] > 0 and result["note"]
+    assert result["claims"] >= 240
+    for key in (
+        "ingest_claims_per_s",
+        "encoder_claims_per_s",
+        "match_p50_ms",
+        "match_p99_ms",
+        "peak_rss_mb",
+        "claim_view_p50_ms",
+    ):
+        assert result[key] > 0, key
+    assert result["match_p99_ms"] >= result["match_p50_ms"]
