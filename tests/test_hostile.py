@@ -166,7 +166,7 @@ def ledger_rows(home: Path) -> list[dict[str, Any]]:
 
 
 def companions(folder: Path) -> tuple[Path, Path]:
-    """Two good files to send before and after a hostile one in the same batch."""
+    """Two good files, sent before and after the corpus in the same batch."""
     first, last = folder / "before.jsonl", folder / "after.csv"
     first.write_text(
         json.dumps(
@@ -701,17 +701,6 @@ def test_the_batch_size_bounds_articles_without_claims_too(
 )
 def test_safe_name_keeps_only_a_plain_file_name(sent: str, saved: str) -> None:
     assert safe_name(sent) == saved
-
-
-@pytest.mark.xfail(
-    reason="workbench/app/articles.py has its own safe_name, which cuts a long name before its "
-    "suffix; the app should use workbench.ingest.safe_name and save_uploads",
-    strict=True,
-)
-def test_the_app_keeps_the_suffix_of_a_long_name() -> None:
-    from workbench.app.articles import safe_name as app_safe_name
-
-    assert app_safe_name("x" * 300 + ".jsonl").endswith(".jsonl")
 
 
 def test_uploads_are_written_only_inside_their_folder(tmp_path: Path) -> None:

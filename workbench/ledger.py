@@ -102,6 +102,7 @@ class Ledger:
         self._held: duckdb.DuckDBPyConnection | None = None
         self._held_since = self._last_used = 0.0
         self._held_file: tuple[int, int] | None = None
+        self._timer: threading.Timer | None = None
         self._users = 0
         self._hold = threading.Lock()
         with self.connect() as db:
@@ -145,15 +146,24 @@ class Ledger:
                 if not self._users:
                     if time.monotonic() - self._held_since > HOLD_SECONDS:
                         self._let_go()
-                    else:
-                        release = threading.Timer(IDLE_SECONDS, self._let_go_if_idle)
-                        release.daemon = True
-                        release.start()
+                    elif self._timer is None:
+                        self._arm_timer(IDLE_SECONDS)
+
+    def _arm_timer(self, seconds: float) -> None:
+        # Not a daemon: at exit the interpreter waits for it, so the connection is closed in
+        # an orderly way rather than torn down mid-close (which aborts DuckDB).
+        self._timer = threading.Timer(seconds, self._let_go_if_idle)
+        self._timer.start()
 
     def _let_go_if_idle(self) -> None:
         with self._hold:
-            if not self._users and time.monotonic() - self._last_used >= IDLE_SECONDS * 0.9:
-                self._let_go()
+            self._timer = None
+            idle = time.monotonic() - self._last_used
+            if self._users or idle < IDLE_SECONDS:
+                if self._held is not None:
+                    self._arm_timer(max(IDLE_SECONDS - idle, 0.01))
+                return
+            self._let_go()
 
     def _let_go(self) -> None:
         if self._held is not None:

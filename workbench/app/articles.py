@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import tempfile
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import streamlit as st
 
 from workbench.app.shared import shared_desk
 from workbench.desk import Progress
-from workbench.ingest import SUFFIXES
+from workbench.ingest import SUFFIXES, save_uploads
 from workbench.review import articles_by_outlet, facets
 
 
@@ -19,12 +18,6 @@ def render() -> None:
     st.title("Articles")
     upload()
     browse()
-
-
-def safe_name(name: str) -> str:
-    """A file name with no folders in it, whatever the browser sent."""
-    base = re.split(r"[\\/]", name)[-1].lstrip(".")
-    return re.sub(r"[^\w.\- ]", "_", base)[:120] or "upload"
 
 
 def upload() -> None:
@@ -47,13 +40,10 @@ def upload() -> None:
         )
 
     with tempfile.TemporaryDirectory() as folder:
-        paths = []
-        for number, file in enumerate(files or []):
-            path = Path(folder) / f"{number:03d}-{safe_name(file.name)}"
-            path.write_bytes(file.getvalue())
-            paths.append(path)
+        uploads = [(file.name, file.getvalue()) for file in files or []]
+        paths = save_uploads(uploads, Path(folder))
         report = desk.ingest(paths, outlet=outlet.strip() or None, progress=show, actor="app")
-        names = {str(path): path.name[4:] for path in paths}
+        names = {str(path): name for path, (name, _) in zip(paths, uploads, strict=True)}
         rejected = pd.DataFrame(
             [
                 {"file": names.get(e.path, Path(e.path).name), "line": e.line, "reason": e.reason}
