@@ -291,7 +291,8 @@ class Desk:
         balance: bool = False,
     ) -> list[Match]:
         index = self.index()
-        fetch = k * 4 + 16
+        # Balancing languages needs every candidate of both lists, not only the fused top.
+        fetch = 2 * index.fusion.depth if balance else k * 4 + 16
         while True:
             hits = index.search(vector, text, language, min(fetch, len(index)))
             details = self.ledger.claim_details(hit.claim_id for hit in hits)

@@ -17,10 +17,15 @@ RRF_K = 60
 
 @dataclass(frozen=True)
 class Fusion:
-    """How the two candidate lists are combined (chosen on CheckThat! train; see the README)."""
+    """How the two candidate lists are combined.
+
+    On CheckThat! 2A English train (997 queries), MAP@5 was 0.654 dense only, 0.780 lexical only,
+    0.786 with equal weights, 0.801 with the lexical list counting twice and 0.804 three times
+    (within noise of twice, which keeps more weight on meaning across languages).
+    """
 
     dense_weight: float = 1.0
-    lexical_weight: float = 1.0
+    lexical_weight: float = 2.0
     depth: int = 50  # candidates taken from each list
 
 
