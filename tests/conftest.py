@@ -9,8 +9,10 @@ import pytest
 from workbench.desk import Desk
 from workbench.embed import USE_MULTILINGUAL, Encoder, load_encoder
 from workbench.settings import Settings, load_settings
+from workbench.sources import SourceRegistry
 
 DATA = Path(__file__).parent / "data"
+REGISTRY = Path(__file__).parents[1] / "data" / "sources.csv"
 
 
 @pytest.fixture(scope="session")
@@ -33,3 +35,9 @@ def loaded_desk(desk: Desk) -> Desk:
     report = desk.ingest([DATA / "articles.jsonl"])
     assert report.added == 4 and not report.errors
     return desk
+
+
+@pytest.fixture(scope="module")
+def registry() -> SourceRegistry:
+    """The seed source registry shipped in data/sources.csv."""
+    return SourceRegistry.load(REGISTRY)

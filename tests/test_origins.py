@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from workbench.attribution import Attribution, attribute
@@ -17,13 +15,6 @@ from workbench.origins import (
     summarise_origins,
 )
 from workbench.sources import SourceRegistry
-
-REGISTRY = Path(__file__).parents[1] / "data" / "sources.csv"
-
-
-@pytest.fixture(scope="module")
-def registry() -> SourceRegistry:
-    return SourceRegistry.load(REGISTRY)
 
 
 def evidence(claim_id: str, text: str, outlet: str, language: str = "en") -> ClaimEvidence:

@@ -19,13 +19,6 @@ from workbench.sources import (
     word_readings,
 )
 
-REGISTRY = Path(__file__).parents[1] / "data" / "sources.csv"
-
-
-@pytest.fixture(scope="module")
-def registry() -> SourceRegistry:
-    return SourceRegistry.load(REGISTRY)
-
 
 def source(source_id: str, kind: SourceKind = SourceKind.UNKNOWN, claimant: str = "") -> Source:
     return Source(
