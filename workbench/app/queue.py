@@ -32,7 +32,7 @@ def render() -> None:
             st.info("No claim matches these filters. Clear some filters to see more.")
         return
     pages = max(1, -(-len(frame) // PAGE_SIZE))
-    page = st.number_input(f"Page (of {pages})", 1, pages, 1) if pages > 1 else 1
+    page = st.columns([1, 4])[0].number_input(f"Page (of {pages})", 1, pages, 1) if pages > 1 else 1
     st.caption(f"{len(frame)} claims")
     ids = frame.claim_id.tolist()
     for row in frame.iloc[(page - 1) * PAGE_SIZE : page * PAGE_SIZE].itertuples():
