@@ -22,6 +22,7 @@ from workbench.export import export_claimreview, export_csv, export_history_csv
 from workbench.models import Match, VerdictLabel
 from workbench.scale import bench_scale
 from workbench.settings import REPO, load_settings
+from workbench.stance import evaluate_ans
 from workbench.stress import run_writers
 
 DEMO = REPO / "data" / "demo"
@@ -81,6 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
     checkthat.add_argument("--queries", type=Path, required=True, help="queries TSV")
     checkthat.add_argument("--qrels", type=Path, required=True, help="relevance judgements")
     checkthat.add_argument("--json", action="store_true")
+    ans = benchmarks.add_parser("ans", help="Arabic News Stance: contradictions told apart")
+    ans.add_argument("--folder", type=Path, required=True, help="the ANS data folder")
+    ans.add_argument("--split", default="dev", choices=["train", "dev"])
+    ans.add_argument("--json", action="store_true")
     scale = benchmarks.add_parser("scale", help="a ledger of N synthetic claims: speed, memory")
     scale.add_argument("--claims", type=int, required=True)
     scale.add_argument("--embed-limit", type=int, default=20_000, help="claims really embedded")
@@ -202,6 +207,8 @@ def run_reindex(desk: Desk, args: argparse.Namespace) -> int:
 def run_bench(desk: Desk, args: argparse.Namespace) -> int:
     if args.benchmark == "writers":
         result = run_writers(desk.ledger, args.processes, args.threads, args.writes)
+    elif args.benchmark == "ans":
+        result = evaluate_ans(args.folder, args.split)
     elif args.benchmark == "scale":
         result = bench_scale(desk.settings, args.claims, args.embed_limit)
     else:
