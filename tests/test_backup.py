@@ -14,8 +14,9 @@ from workbench.backup import (
     restore_ledger,
 )
 from workbench.desk import Desk
-from workbench.ledger import MIGRATIONS, Ledger
+from workbench.ledger import Ledger
 from workbench.models import VerdictLabel
+from workbench.schema import MIGRATIONS
 
 TABLES = ("articles", "claims", "verdicts", "events", "links", "outlets", "schema_migrations")
 

@@ -23,7 +23,8 @@ import duckdb
 
 from workbench.errors import WorkbenchError
 from workbench.export import replacing
-from workbench.ledger import MIGRATIONS, Ledger
+from workbench.ledger import Ledger
+from workbench.schema import MIGRATIONS
 
 log = logging.getLogger(__name__)
 

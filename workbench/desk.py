@@ -17,7 +17,7 @@ from workbench.embed import Bands, Encoder, load_encoder
 from workbench.errors import InputError, NotFoundError, WorkbenchError
 from workbench.index import locked
 from workbench.ingest import Record, build_article, find_files, read_records
-from workbench.ledger import ClaimRow, Ledger
+from workbench.ledger import Ledger
 from workbench.models import Article, Claim, Match, MatchBand
 from workbench.provenance import (
     Assessment,
@@ -28,6 +28,7 @@ from workbench.provenance import (
     source_to_json,
 )
 from workbench.retrieval import Retriever
+from workbench.schema import ClaimRow
 from workbench.settings import Settings
 from workbench.sources import Source, SourceRegistry
 from workbench.text import clean_for_index

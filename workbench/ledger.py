@@ -10,9 +10,9 @@ import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -24,72 +24,14 @@ from workbench.errors import (
     WorkbenchError,
 )
 from workbench.models import Article, Claim, Verdict, VerdictLabel
+from workbench.schema import MIGRATIONS, ClaimRow, article_row, claim_row
 
 log = logging.getLogger(__name__)
 
-# Numbered migrations: append, never edit one that has shipped.
-MIGRATIONS: list[str] = [
-    """
-    CREATE TABLE outlets (name VARCHAR PRIMARY KEY, first_seen TIMESTAMPTZ NOT NULL);
-    CREATE TABLE articles (
-        article_id VARCHAR PRIMARY KEY, outlet VARCHAR NOT NULL, title VARCHAR NOT NULL,
-        text VARCHAR NOT NULL, language VARCHAR NOT NULL, url VARCHAR NOT NULL,
-        published DATE, external_id VARCHAR NOT NULL, source VARCHAR NOT NULL,
-        event VARCHAR NOT NULL, ingested_at TIMESTAMPTZ NOT NULL);
-    CREATE INDEX articles_url ON articles (url);
-    CREATE TABLE claims (
-        claim_id VARCHAR PRIMARY KEY, article_id VARCHAR NOT NULL, position INTEGER NOT NULL,
-        text VARCHAR NOT NULL, clean_text VARCHAR NOT NULL, start_offset INTEGER NOT NULL,
-        end_offset INTEGER NOT NULL, is_headline BOOLEAN NOT NULL, language VARCHAR NOT NULL);
-    CREATE INDEX claims_article ON claims (article_id);
-    CREATE TABLE verdicts (
-        verdict_id VARCHAR PRIMARY KEY, claim_id VARCHAR NOT NULL, verdict VARCHAR NOT NULL,
-        reviewer VARCHAR NOT NULL, note VARCHAR NOT NULL, evidence VARCHAR[] NOT NULL,
-        created_at TIMESTAMPTZ NOT NULL);
-    CREATE INDEX verdicts_claim ON verdicts (claim_id);
-    CREATE TABLE events (
-        event_id VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, actor VARCHAR NOT NULL,
-        created_at TIMESTAMPTZ NOT NULL, detail JSON NOT NULL);
-    CREATE VIEW current_verdicts AS
-        SELECT * FROM verdicts
-        QUALIFY row_number() OVER (PARTITION BY claim_id ORDER BY created_at DESC, verdict_id) = 1;
-    """,
-    # Near-duplicate links between claims of different outlets: derived data, rebuilt with the
-    # index, that lets the queue sort by spread and group claims into clusters without a search.
-    """
-    CREATE TABLE links (
-        claim_id VARCHAR NOT NULL, other_id VARCHAR NOT NULL, score REAL NOT NULL,
-        model VARCHAR NOT NULL, PRIMARY KEY (claim_id, other_id));
-    ALTER TABLE verdicts ADD COLUMN seen_version INTEGER;
-    """,
-]
 
 # How long a process keeps the ledger file open after its last call, and at most while busy.
 IDLE_SECONDS = 0.25
 HOLD_SECONDS = 2.0
-
-CLAIM_COLUMNS = (
-    "claim_id, article_id, position, text, clean_text, start_offset, end_offset, is_headline, "
-    "language"
-)
-
-
-class ClaimRow(NamedTuple):
-    """A claim with the facts of its article that every view shows."""
-
-    claim_id: str
-    text: str
-    clean_text: str
-    language: str
-    article_id: str
-    position: int
-    start_offset: int
-    end_offset: int
-    is_headline: bool
-    outlet: str
-    url: str
-    published: date | None
-    title: str
 
 
 class Ledger:
@@ -246,8 +188,8 @@ class Ledger:
                     continue
                 known.update({article.article_id, article.url} - {""})
                 added.append(True)
-                articles.append(_article_row(article, now))
-                claims.extend(_claim_row(claim) for claim in article_claims)
+                articles.append(article_row(article, now))
+                claims.extend(claim_row(claim) for claim in article_claims)
             if articles:
                 self._insert_frame(db, "articles", pd.DataFrame(articles))
                 db.execute(
@@ -489,33 +431,3 @@ def _file_id(path: Path) -> tuple[int, int] | None:
     except FileNotFoundError:
         return None
     return status.st_dev, status.st_ino
-
-
-def _article_row(article: Article, now: datetime) -> dict[str, Any]:
-    return {
-        "article_id": article.article_id,
-        "outlet": article.outlet,
-        "title": article.title,
-        "text": article.text,
-        "language": article.language,
-        "url": article.url,
-        "published": article.published,
-        "external_id": article.external_id,
-        "source": article.source,
-        "event": article.event,
-        "ingested_at": now,
-    }
-
-
-def _claim_row(claim: Claim) -> dict[str, Any]:
-    return {
-        "claim_id": claim.claim_id,
-        "article_id": claim.article_id,
-        "position": claim.position,
-        "text": claim.text,
-        "clean_text": claim.clean_text,
-        "start_offset": claim.start,
-        "end_offset": claim.end,
-        "is_headline": claim.is_headline,
-        "language": claim.language,
-    }

@@ -20,9 +20,9 @@ from workbench.app.shared import (
 )
 from workbench.errors import VerdictConflictError, WorkbenchError
 from workbench.figures import describe
-from workbench.ledger import ClaimRow
 from workbench.models import Match, VerdictLabel
 from workbench.provenance import Assessment
+from workbench.schema import ClaimRow
 
 CONTEXT_CHARS = 1200
 
