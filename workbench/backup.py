@@ -22,7 +22,7 @@ from typing import Any
 import duckdb
 
 from workbench.errors import WorkbenchError
-from workbench.export import replacing
+from workbench.files import replacing
 from workbench.ledger import Ledger
 from workbench.schema import MIGRATIONS
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import fcntl
 import json
 import logging
-import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -16,6 +15,7 @@ import faiss
 import numpy as np
 
 from workbench.errors import IndexMismatchError
+from workbench.files import write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -130,15 +130,6 @@ class ClaimIndex:
         for old in self.folder.glob("*-*.*"):
             if old.stem.rsplit("-", 1)[-1] != str(generation):
                 old.unlink(missing_ok=True)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(temporary, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
 
 
 @contextmanager

@@ -27,7 +27,7 @@ import bm25s
 import numpy as np
 
 from workbench.errors import IndexMismatchError
-from workbench.index import write_atomically
+from workbench.files import write_atomically
 from workbench.normalise import DEFAULT_RULES, VERSION, Rules, tokenise
 
 MANIFEST = "manifest.json"

@@ -11,6 +11,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from workbench.errors import InputError
+from workbench.files import replacing
 from workbench.text import ARABIC_INDIC_DIGITS, INVISIBLE
 
 COLUMNS = ("source_id", "name", "aliases", "kind", "claimant", "note", "set_by", "set_at")
@@ -130,9 +131,6 @@ class SourceRegistry:
 
     def save(self, path: str | Path) -> None:
         """Write the registry as CSV, replacing the file in one step."""
-        # Imported here: reading and matching sources needs no ledger or database package.
-        from workbench.export import replacing
-
         with (
             replacing(Path(path)) as temporary,
             open(temporary, "w", encoding="utf-8", newline="") as handle,
