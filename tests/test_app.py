@@ -14,6 +14,7 @@ from workbench.app.shared import shared_desk
 from workbench.desk import Desk
 from workbench.embed import Encoder
 from workbench.models import VerdictLabel
+from workbench.review import QueueFilter, review_queue
 from workbench.settings import REPO, load_settings
 
 PAGES = ["queue", "claim", "articles", "sources", "download", "overview"]
@@ -145,3 +146,19 @@ def test_a_registry_change_in_the_app_is_recorded_with_its_author(ledger_desk: D
     assert json.loads(change)["set_by"] == "Amal"
     source = ledger_desk.registry().get("valley-monitor")
     assert source is not None and source.kind.value == "monitor"
+
+
+def test_withdrawing_an_article_in_the_app_takes_it_off_the_queue(ledger_desk: Desk) -> None:
+    test = app()
+    test.sidebar.text_input(key="reviewer_input").input("Amal").run()
+    test = open_page(test, "articles")
+    test.selectbox(key="browse_outlet").select("Capital Sports").run()
+    test.text_input(key="withdraw_reason").input("The story was retracted").run()
+    article_id = str(test.selectbox(key="withdraw_article").value)
+    test.button(key="withdraw").click().run()
+    assert not test.exception and "no longer appear" in test.success[0].value
+    queue = review_queue(ledger_desk.ledger, QueueFilter(statuses=()), 0.0)
+    assert article_id not in set(queue.article_id) and len(queue) > 0
+    with ledger_desk.ledger.connect() as db:
+        row = db.execute("SELECT actor, reason FROM withdrawals").fetchall()
+    assert row == [("Amal", "The story was retracted")]

@@ -1,13 +1,20 @@
 """End to end: ingest, index, near-duplicates across languages, catch-up after a lost index."""
 
+import json
 import shutil
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tests.conftest import DATA
 from workbench.desk import Desk
-from workbench.errors import IndexMismatchError, NotFoundError
+from workbench.embed import Encoder
+from workbench.errors import IndexMismatchError, NotFoundError, WorkbenchError
 from workbench.models import VerdictLabel
 from workbench.settings import Settings
 
@@ -97,3 +104,80 @@ def test_bad_records_are_reported_and_the_rest_ingested(desk: Desk, tmp_path: Pa
     report = desk.ingest([path])
     assert report.added == 2
     assert [(e.path, e.line) for e in report.errors] == [(str(path), 2)]
+
+
+def test_withdrawn_article_leaves_search_and_queue(loaded_desk: Desk, settings: Settings) -> None:
+    from workbench.review import QueueFilter, review_queue
+
+    arabic = claim_id_of(loaded_desk, "صحيفة الميناء", "الحداد")
+    article = loaded_desk.ledger.claim_details([arabic])[arabic].article_id
+    before = loaded_desk.ledger.count_claims()
+    withdrawn = loaded_desk.withdraw_article(article, "Rana", "duplicate feed")
+    assert withdrawn == before - loaded_desk.ledger.count_claims() > 0
+
+    english = claim_id_of(loaded_desk, "Harbour Gazette", "mourning")
+    assert all(m.article_id != article for m in loaded_desk.similar(english, k=20))
+    assert all(m.article_id != article for m in loaded_desk.match_text("الحداد", k=20))
+    queue = review_queue(loaded_desk.ledger, QueueFilter(statuses=()), 0.0)
+    assert article not in set(queue.article_id) and len(queue) == before - withdrawn
+    # Another process opening the same home sees the same.
+    other = Desk(settings, encoder=loaded_desk.encoder)
+    assert len(other.index()) == loaded_desk.ledger.count_claims()
+    assert all(m.article_id != article for m in other.match_text("الحداد", k=20))
+    # The article itself stays in the audit trail; withdrawing it again is refused.
+    assert loaded_desk.ledger.get_article(article)["outlet"] == "صحيفة الميناء"
+    with pytest.raises(WorkbenchError, match="already withdrawn"):
+        loaded_desk.withdraw_article(article, "Rana", "again")
+
+
+def test_withdrawal_needs_a_known_article_and_a_reason(loaded_desk: Desk) -> None:
+    with pytest.raises(NotFoundError):
+        loaded_desk.withdraw_article("anope", "Rana", "wrong feed")
+    article = str(loaded_desk.claims().iloc[0].article_id)
+    with pytest.raises(WorkbenchError, match="why"):
+        loaded_desk.withdraw_article(article, "Rana", " ")
+
+
+def test_index_missing_withdrawals_catches_up(loaded_desk: Desk, settings: Settings) -> None:
+    # A process killed between the ledger's withdrawal and the index update.
+    article = str(loaded_desk.claims().iloc[0].article_id)
+    loaded_desk.ledger.withdraw_article(article, "Rana", "retracted")
+    fresh = Desk(settings, encoder=loaded_desk.encoder)
+    assert len(fresh.index()) == fresh.ledger.count_claims()
+    assert all(m.article_id != article for m in fresh.match_text("floods", k=20))
+
+
+class SlowEncoder:
+    """The real encoder, slowed down, so that an ingest takes a while."""
+
+    def __init__(self, inner: Encoder):
+        self.inner = inner
+        self.name, self.dimension, self.bands = inner.name, inner.dimension, inner.bands
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if len(texts) > 1:
+            time.sleep(0.3)
+        return self.inner.encode(texts)
+
+
+def test_searches_go_on_while_an_ingest_runs(
+    settings: Settings, encoder: Encoder, tmp_path: Path
+) -> None:
+    desk = Desk(replace(settings, batch_size=2), encoder=SlowEncoder(encoder))
+    desk.ingest([DATA / "articles.jsonl"])
+    before = desk.ledger.count_claims()
+    lines = [
+        json.dumps({"outlet": f"Wire {n}", "text": f"Storm number {n} closed {n} roads today."})
+        for n in range(40)
+    ]
+    (tmp_path / "more.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    ingest = threading.Thread(target=desk.ingest, args=([tmp_path / "more.jsonl"],))
+    ingest.start()
+    time.sleep(0.5)
+    started = time.monotonic()
+    matches = desk.match_text("floods killed twelve people", k=3)
+    answered = time.monotonic() - started
+    still_ingesting = ingest.is_alive()
+    ingest.join()
+    assert matches and still_ingesting and answered < 2
+    assert len(desk.index()) == desk.ledger.count_claims() == before + 40

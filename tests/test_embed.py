@@ -1,13 +1,15 @@
 """The encoder interface: built-in models, and any sentence-transformers model by local path."""
 
+import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from tests.conftest import DATA
+from workbench.bands import BANDS_FILE, Bands, load_bands
 from workbench.desk import Desk
-from workbench.embed import E5_SMALL, load_encoder
+from workbench.embed import E5_SMALL, GUESSED_BANDS, Encoder, load_encoder
 from workbench.errors import ModelError
 from workbench.settings import load_settings
 
@@ -58,3 +60,15 @@ def test_a_sentence_transformers_folder_works_through_the_same_interface(tmp_pat
 def test_an_unloadable_model_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="no-such-model-folder"):
         load_encoder(str(tmp_path / "no-such-model-folder"))
+
+
+def test_the_default_model_takes_its_bands_from_the_bands_file(encoder: Encoder) -> None:
+    shipped = json.loads(BANDS_FILE.read_text(encoding="utf-8"))[encoder.name]
+    assert encoder.bands.same == shipped["same"]["threshold"]
+    assert encoder.bands.related == shipped["related"]["threshold"]
+    assert encoder.bands.is_calibrated and shipped["date"] in encoder.bands.calibrated_on
+
+
+def test_a_model_missing_from_the_bands_file_keeps_guessed_bands_marked(tmp_path: Path) -> None:
+    bands = load_bands(E5_SMALL, GUESSED_BANDS[E5_SMALL], tmp_path / "bands.json")
+    assert bands == Bands(0.9, 0.85) and not bands.is_calibrated

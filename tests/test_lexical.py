@@ -129,3 +129,22 @@ def test_refuses_an_index_made_by_other_text_rules(tmp_path: Path) -> None:
     manifest_path.write_text(json.dumps({**manifest, "normaliser": -1}))
     with pytest.raises(IndexMismatchError, match="workbench reindex"):
         LexicalIndex.open(tmp_path / "lex")
+
+
+def test_removed_claims_leave_the_results_and_stay_removed_after_a_save(tmp_path: Path) -> None:
+    folder = tmp_path / "lex"
+    index = build(folder, {**filler(20), **CLAIMS})
+    index.add(["late"], ["A viral video shows an anaconda eating a drone"], ["en"])
+    assert index.remove(["anaconda", "late", "never indexed"]) == 2
+    assert index.remove(["anaconda"]) == 0
+    assert len(index) == 24 and "anaconda" not in index and "late" not in index
+    assert index.search("anaconda", 5, "en") == []
+    assert index.search("viral video", 5, "en")[0][0] == "vaccine"
+    index.save()
+    reopened = LexicalIndex.open(folder)
+    assert len(reopened) == 24 and reopened.claim_ids == index.claim_ids
+    assert reopened.search("anaconda", 5, "en") == []
+    # A removed claim can come back under its id, as a new row.
+    reopened.add(["anaconda"], ["Anaconda swims across the river"], ["en"])
+    reopened.save()
+    assert [c for c, _ in LexicalIndex.open(folder).search("anaconda", 5, "en")] == ["anaconda"]

@@ -4,7 +4,15 @@ import pytest
 
 from workbench import normalise as normalise_module
 from workbench.errors import WorkbenchError
-from workbench.normalise import EnglishStemmer, Rules, light_stem, normalise, singular, tokenise
+from workbench.normalise import (
+    EnglishStemmer,
+    Rules,
+    light_stem,
+    normalise,
+    singular,
+    tokenise,
+    word_language,
+)
 
 PLAIN = Rules(english_stopwords=False, english_stemmer=EnglishStemmer.NONE, arabic_stemming=False)
 
@@ -76,7 +84,7 @@ def test_arabic_light_stemming_keeps_two_letters_and_applies_to_folded_words() -
     assert tokenise("المدرسة والكتاب", "ar", PLAIN) == ["المدرسه", "والكتاب"]
 
 
-def test_english_text_loses_links_handles_and_hash_signs_but_keeps_hashtag_words() -> None:
+def test_english_text_loses_links_bylines_and_hash_signs_but_keeps_hashtag_words() -> None:
     tweet = (
         "Look at this #AustralianFires #bushfire video https://t.co/AbC123 www.example.com/x "
         "pic.twitter.com/0eJtwJyS1J — Jane (@JaneDoe_1) mail me@example.org"
@@ -84,6 +92,20 @@ def test_english_text_loses_links_handles_and_hash_signs_but_keeps_hashtag_words
     assert normalise(tweet, "en") == (
         "look at this australian fires bushfire video jane mail me example org"
     )
+
+
+def test_handles_in_the_text_become_words_and_a_bylines_handle_goes() -> None:
+    tweet = "How @BernieSanders beat @hillary_clinton — Jo Bloggs (@JoBloggs42) April 3, 2016"
+    assert (
+        normalise(tweet, "en") == "how bernie sanders beat hillary clinton jo bloggs april 3 2016"
+    )
+    assert normalise("ask (@Reuters) and ( @AFP )") == "ask and"
+    assert normalise("write to desk@example.org") == "write to desk example org"
+
+
+def test_word_language_follows_the_tag_or_else_the_script() -> None:
+    assert word_language("بالسيارات", "") == word_language("bonjour", "AR-eg") == "ar"
+    assert word_language("the dogs", "und") == "en" and word_language("les chiens", "fr") == "fr"
 
 
 def test_english_stopwords_single_letters_and_stems() -> None:

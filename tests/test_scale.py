@@ -1,3 +1,6 @@
+import pytest
+
+from workbench import index
 from workbench.scale import bench_scale, synthetic_records
 from workbench.settings import Settings
 
@@ -8,7 +11,10 @@ def test_synthetic_corpus_is_multilingual_and_distinct() -> None:
     assert len({r.fields["text"] for r in records}) == 30
 
 
-def test_scale_bench_builds_and_measures(settings: Settings) -> None:
+def test_scale_bench_builds_and_measures(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(index, "EXACT_LIMIT", 100)  # so that 300 claims need the approximate index
     result = bench_scale(settings, claims=300, embed_limit=120, queries=10)
     assert result["claims"] == result["claims_embedded"] + result["claims_copied"]
     assert result["claims_copied"] > 0 and result["note"]
@@ -20,6 +26,10 @@ def test_scale_bench_builds_and_measures(settings: Settings) -> None:
         "match_p99_ms",
         "peak_rss_mb",
         "claim_view_p50_ms",
+        "index_build_s",
     ):
         assert result[key] > 0, key
     assert result["match_p99_ms"] >= result["match_p50_ms"]
+    assert result["index_kind"] == "ivf-sq8"
+    assert result["index_params"]["trained_for"] == result["claims"]
+    assert 0.8 <= result["recall@10"] <= 1.0

@@ -1,15 +1,12 @@
-import csv
-from pathlib import Path
+import pytest
 
-from workbench.cli import main
-from workbench.stance import contradicts, evaluate_ans
+from workbench.stance import contradiction_signal, contradicts
 
 PAIRS = [
     ("قتل 40 جنديا في الهجوم على الحافلة", "قتل 39 جنديا في الهجوم على الحافلة", "disagree"),
     ("الجيش يعلن السيطرة على المدينة", "الجيش ينفي السيطرة على المدينة", "disagree"),
     ("افتتاح المكتبة العامة في وسط المدينة", "افتتاح مكتبة عامة جديدة وسط المدينة", "agree"),
     ("ارتفاع أسعار الخبز في بيروت", "أسعار الخبز ترتفع في بيروت", "agree"),
-    ("مباراة الكأس تنتهي بالتعادل", "الطقس حار اليوم", "other"),
 ]
 
 
@@ -20,13 +17,31 @@ def test_conflicting_figures_and_denials_are_contradictions() -> None:
     assert not contradicts(PAIRS[3][0], PAIRS[3][1])
 
 
-def test_ans_evaluation_counts_only_agree_and_disagree_pairs(tmp_path: Path) -> None:
-    (tmp_path / "stance").mkdir()
-    with open(tmp_path / "stance" / "dev.csv", "w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow(["s1", "s2", "stance"])
-        writer.writerows(PAIRS)
-    result = evaluate_ans(tmp_path, "dev")
-    assert (result["pairs"], result["disagree"]) == (4, 2)
-    assert result["precision"] == 1.0 and result["recall"] == 1.0
-    assert main(["--home", str(tmp_path / "home"), "bench", "ans", "--folder", str(tmp_path)]) == 0
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("الصحيفة تشيد بأداء الحكومة", "الصحيفة تنتقد أداء الحكومة"),
+        ("الشرطة تفرج عن الصحفي", "الشرطة تعتقل الصحفي"),
+        ("استمرار الاحتجاجات في العاصمة", "توقف الاحتجاجات في العاصمة"),
+        ("The minister praised the new law", "The minister criticised the new law"),
+        ("The court acquitted the two journalists", "The court convicted the two journalists"),
+        ("Oil prices rose on Monday", "Oil prices fell on Monday"),
+        ("ارتفاع أسعار النفط يوم الاثنين", "Oil prices fell on Monday"),
+    ],
+)
+def test_opposite_words_in_arabic_and_english_are_contradictions(a: str, b: str) -> None:
+    assert contradiction_signal(a, b, "ar") == "opposites"
+    assert contradiction_signal(a, a, "ar") == ""
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # "the opposition" is not "opposes"; a ceasefire is not a halt; "close" is an adjective.
+        ("روسيا تدعم قوات النظام", "الجيش يقصف مواقع المعارضة"),
+        ("The talks continued into the night", "A close ally of the president spoke"),
+        ("استمرار المحادثات حول الهدنة", "الاتفاق على وقف إطلاق النار"),
+    ],
+)
+def test_words_with_other_meanings_are_not_opposites(a: str, b: str) -> None:
+    assert contradiction_signal(a, b, "ar") != "opposites"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import logging
+import re
 import tempfile
 import time
 from collections.abc import Iterator
@@ -19,6 +20,8 @@ from workbench.settings import Settings
 
 log = logging.getLogger(__name__)
 csv.field_size_limit(64 * 1024 * 1024)
+# A title's closing marks, dropped so that the title does not end a sentence before its claim.
+_TRAILING_MARKS = re.compile(r"[\s.!?؟…:;,،]+$")
 
 
 def read_tsv(path: Path) -> list[list[str]]:
@@ -74,10 +77,29 @@ def reciprocal_rank(ranked: list[str], relevant: set[str]) -> float:
     return next((1 / rank for rank, doc in enumerate(ranked, 1) if doc in relevant), 0.0)
 
 
+def fact_check_text(claim: str, title: str) -> str:
+    """A fact-check as one statement: its title, a dash, and the claim it checks.
+
+    A fact-check's title restates or judges its claim, so the two are matched together rather
+    than the title being a headline claim of its own, where the better of the two alone decides.
+    MAP@5 on CheckThat! 2A train / dev, headline claim then one statement: English 0.843 / 0.916
+    then 0.868 / 0.935; Arabic 0.874 / 0.816 then 0.881 / 0.793 (train decided). A claim of
+    several sentences is still split by the desk. Either part stands alone when the other is
+    missing (235 Arabic fact-checks have only a title, and were left out before).
+    """
+    title = _TRAILING_MARKS.sub("", title.strip())
+    claim = claim.strip()
+    return f"{title} — {claim}" if title and claim else title or claim
+
+
 def fact_check_records(items: list[tuple[str, str, str]], path: Path) -> Iterator[Record]:
     for line, (claim_id, text, title) in enumerate(items, start=1):
         # One outlet per fact-check, so that two with the same wording both stay in.
-        fields = {"outlet": f"fact-check {claim_id}", "text": text, "title": title, "id": claim_id}
+        fields = {
+            "outlet": f"fact-check {claim_id}",
+            "text": fact_check_text(text, title),
+            "id": claim_id,
+        }
         yield Record(str(path), line, fields, 0)
 
 

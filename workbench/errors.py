@@ -29,6 +29,10 @@ class IndexMismatchError(WorkbenchError):
     """The index on disk was built with another model or is damaged."""
 
 
+class IndexOutdatedError(IndexMismatchError):
+    """The index on disk was written by another version of the workbench: rebuild it."""
+
+
 class NotFoundError(WorkbenchError):
     """A claim or article id that the ledger does not hold."""
 

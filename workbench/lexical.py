@@ -9,6 +9,9 @@ from the kept token ids, without tokenising again; after a merge, results are th
 built from scratch. An add costs its own tokenising, plus a merge now and then: the main tier
 grows by that fraction each time, so the rebuilds add up to (1 + f) / f claims' worth per added
 claim (11 at the default 0.1), and the recent tier stays small enough to search quickly.
+
+A removed claim (a withdrawn article) keeps its row, masked out of every result; its words count
+in the statistics until the index is rebuilt, which is harmless while withdrawals are rare.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 from itertools import pairwise
@@ -58,6 +61,7 @@ class LexicalIndex:
         self._tokens = np.zeros(0, dtype=np.int32)  # the main tier's token ids, end to end
         self._offsets = np.zeros(1, dtype=np.int64)  # where each of its claims starts in _tokens
         self._set_main(np.zeros(0, np.float32), np.zeros(0, np.int32), np.zeros(1, np.int64))
+        self._removed: set[int] = set()  # rows of removed claims
         self._recent: list[list[int]] = []
         self._postings: dict[int, tuple[list[int], list[int]]] = {}  # token -> (rows, counts)
         self._norms: np.ndarray | None = None  # the recent tier's length normalisation, cached
@@ -94,7 +98,10 @@ class LexicalIndex:
             for line in recent.read_text(encoding="utf-8").splitlines():
                 document = json.loads(line)
                 index._add_recent(document["id"], index._token_ids(document["tokens"]))
-        if len(index) != manifest["count"] or index._main_count != len(index._offsets) - 1:
+        removed = folder / f"removed-{manifest['generation']}.txt"
+        if removed.exists():
+            index._remove_rows(int(row) for row in removed.read_text(encoding="utf-8").split())
+        if len(index._ids) != manifest["count"] or index._main_count != len(index._offsets) - 1:
             raise IndexMismatchError(
                 f"The lexical index in {folder} is damaged (counts differ); "
                 "run `python -m workbench reindex`."
@@ -102,7 +109,7 @@ class LexicalIndex:
         return index
 
     def __len__(self) -> int:
-        return len(self._ids)
+        return len(self._rows)
 
     def __contains__(self, claim_id: object) -> bool:
         return claim_id in self._rows
@@ -125,6 +132,12 @@ class LexicalIndex:
             for claim_id, tokens in fresh.items():
                 self._add_recent(claim_id, tokens)
 
+    def remove(self, claim_ids: Iterable[str]) -> int:
+        """Take claims out of the results (a withdrawn article); returns how many it held."""
+        rows = [self._rows[claim_id] for claim_id in set(claim_ids) if claim_id in self._rows]
+        self._remove_rows(rows)
+        return len(rows)
+
     def search(self, text: str, k: int, language: str = "") -> list[tuple[str, float]]:
         """The k claims that best match the text, best first, as (claim_id, BM25 score)."""
         query = [self._lexicon[t] for t in self._tokenise(text, language) if t in self._lexicon]
@@ -136,6 +149,8 @@ class LexicalIndex:
             scores[: self._main_count] = self._main.get_scores_from_ids(in_main)
         if self._recent:
             scores[self._main_count :] = self._score_recent(query)
+        if self._removed:
+            scores[np.fromiter(self._removed, dtype=np.int64)] = 0
         rows = np.flatnonzero(scores > 0)
         if len(rows) > k:
             rows = rows[np.argpartition(-scores[rows], k - 1)[:k]]
@@ -161,6 +176,9 @@ class LexicalIndex:
             )
             recent = self.folder / f"recent-{generation}.jsonl"
             recent.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+        if self._removed:
+            removed = self.folder / f"removed-{generation}.txt"
+            removed.write_text("\n".join(map(str, sorted(self._removed))), encoding="utf-8")
         manifest = {
             "format": FORMAT,
             "kind": "bm25-two-tier",
@@ -169,7 +187,8 @@ class LexicalIndex:
             "k1": self.k1,
             "b": self.b,
             "merge": self.merge_fraction,
-            "count": len(self._ids),
+            "count": len(self._ids),  # rows, removed claims' included
+            "removed": len(self._removed),
             "main_count": self._main_count,
             "main_generation": self._main_generation,
             "generation": generation,
@@ -178,8 +197,13 @@ class LexicalIndex:
         }
         write_atomically(self.folder / MANIFEST, json.dumps(manifest, indent=2))
         self._generation = generation
-        keep = {f"main-{self._main_generation}", f"recent-{generation}.jsonl"}
-        for old in [*self.folder.glob("main-*"), *self.folder.glob("recent-*.jsonl")]:
+        keep = {
+            f"main-{self._main_generation}",
+            f"recent-{generation}.jsonl",
+            f"removed-{generation}.txt",
+        }
+        old_files = ("main-*", "recent-*.jsonl", "removed-*.txt")
+        for old in [path for pattern in old_files for path in self.folder.glob(pattern)]:
             if old.name not in keep:
                 _remove(old)
 
@@ -190,6 +214,12 @@ class LexicalIndex:
         for claim_id in claim_ids:
             self._rows[claim_id] = len(self._ids)
             self._ids.append(claim_id)
+
+    def _remove_rows(self, rows: Iterable[int]) -> None:
+        for row in rows:
+            if self._rows.get(self._ids[row]) == row:
+                del self._rows[self._ids[row]]
+            self._removed.add(row)
 
     def _token_ids(self, terms: list[str]) -> list[int]:
         return [self._lexicon.setdefault(term, len(self._lexicon)) for term in terms]

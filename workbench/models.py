@@ -69,6 +69,7 @@ class Match:
     published: date | None
     score: float
     band: MatchBand = MatchBand.UNRELATED
+    band_reason: str = ""  # why a guard moved the match out of the cosine's band, or flagged it
     origin: str = ""  # the root source the match relays (a registry id, a name, or its outlet)
     conflicting_figures: tuple[FigureConflict, ...] = ()
 

@@ -30,7 +30,8 @@ class QueueFilter:
 QUEUE = """
     WITH reach AS (
         SELECT l.claim_id, a.outlet, c.language
-          FROM links l JOIN claims c ON c.claim_id = l.other_id JOIN articles a USING (article_id)
+          FROM links l JOIN live_claims c ON c.claim_id = l.other_id
+          JOIN articles a USING (article_id)
          WHERE l.score >= $related
     ), spread AS (
         SELECT claim_id, count(DISTINCT outlet) AS other_outlets,
@@ -42,7 +43,7 @@ QUEUE = """
            1 + coalesce(s.other_outlets, 0) AS outlets,
            len(list_distinct(list_append(coalesce(s.other_languages, []), c.language)))
                AS languages
-      FROM claims c JOIN articles a USING (article_id)
+      FROM live_claims c JOIN articles a USING (article_id)
       LEFT JOIN current_verdicts v USING (claim_id)
       LEFT JOIN spread s USING (claim_id)
      WHERE (len($outlets) = 0 OR list_contains($outlets, a.outlet))
@@ -103,10 +104,10 @@ class DeskTotals:
 def desk_totals(ledger: Ledger) -> DeskTotals:
     with ledger.connect() as db:
         row = db.execute(
-            "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM claims), "
+            "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM live_claims), "
             "(SELECT count(DISTINCT claim_id) FROM verdicts), "
             "(SELECT count(DISTINCT outlet) FROM articles), "
-            "(SELECT count(DISTINCT language) FROM claims)"
+            "(SELECT count(DISTINCT language) FROM live_claims)"
         ).fetchone()
     assert row is not None
     return DeskTotals(*(int(value) for value in row))
@@ -135,7 +136,9 @@ def articles_by_outlet(ledger: Ledger, outlet: str) -> pd.DataFrame:
     with ledger.connect() as db:
         return db.execute(
             "SELECT a.article_id, a.title, a.language, a.published, a.url, a.event, "
-            "count(c.claim_id) AS claims FROM articles a LEFT JOIN claims c USING (article_id) "
+            "count(c.claim_id) AS claims, any_value(w.reason) AS withdrawn "
+            "FROM articles a LEFT JOIN claims c USING (article_id) "
+            "LEFT JOIN withdrawals w USING (article_id) "
             "WHERE a.outlet = ? GROUP BY ALL ORDER BY a.published DESC NULLS LAST, a.title",
             [outlet],
         ).df()

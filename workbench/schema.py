@@ -42,6 +42,15 @@ MIGRATIONS: list[str] = [
         model VARCHAR NOT NULL, PRIMARY KEY (claim_id, other_id));
     ALTER TABLE verdicts ADD COLUMN seen_version INTEGER;
     """,
+    # Articles withdrawn from the desk (a retracted story, a wrong ingest): appended, never
+    # deleted; their claims leave the queue and the indexes, their verdicts stay in the history.
+    """
+    CREATE TABLE withdrawals (
+        article_id VARCHAR NOT NULL, actor VARCHAR NOT NULL, reason VARCHAR NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL);
+    CREATE VIEW live_claims AS
+        SELECT * FROM claims WHERE article_id NOT IN (SELECT article_id FROM withdrawals);
+    """,
 ]
 
 

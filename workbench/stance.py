@@ -7,18 +7,10 @@ contradictions swap an entity or a word for its opposite, which needs a model to
 
 from __future__ import annotations
 
-import csv
-import logging
 import re
-from collections import Counter
-from pathlib import Path
-from typing import Any
 
-from workbench.errors import InputError
 from workbench.figures import conflicting_figures, extract_figures
 from workbench.sources import fold, word_readings
-
-log = logging.getLogger(__name__)
 
 # Negation, denial and failure words, folded when the module loads.
 NEGATIONS = (
@@ -27,22 +19,57 @@ NEGATIONS = (
 )
 # "لا يزال" is "still", not a negation.
 _STILL = re.compile(r"(?<!\w)[وف]?(?:لا|ما) (?:يزال|تزال|زال|زالت|يزالون)(?!\w)")
-# Opposite pairs; one account contradicts another when each uses one side only.
+# Opposite pairs; one account contradicts another when each uses one side only. Arabic and
+# English words share a side, so an Arabic claim and its English match are compared too. Words
+# that also name a party ("المعارضة", the opposition), a truce ("وقف إطلاق النار") or are often
+# adjectives or directions ("close", "open", "higher", "left") are left out.
 OPPOSITES = (
     (
         "ارتفاع ارتفع ارتفعت يرتفع ترتفع صعود يصعد تصعد قفزة زيادة يزيد تزيد أعلى انتعاش ينتعش "
-        "تنتعش مكاسب يكسب تكسب أرباح يربح تربح يرفع ترفع رفع",
+        "تنتعش مكاسب يكسب تكسب أرباح يربح تربح يرفع ترفع رفع "
+        "rise rises rose risen rising increase increases increased soar soars soared "
+        "surge surges surged jump jumps jumped",
         "انخفاض انخفض انخفضت ينخفض تنخفض هبوط هبط هبطت يهبط تهبط تراجع يتراجع تتراجع خفض يخفض "
-        "تخفض أدنى تدهور يتدهور تتدهور خسائر",
+        "تخفض أدنى تدهور يتدهور تتدهور خسائر "
+        "fall falls fell fallen falling decrease decreases decreased drop drops dropped "
+        "decline declines declined plunge plunges plunged",
     ),
-    ("فوز يفوز تفوز فاز فازت", "خسارة يخسر تخسر خسر خسرت هزيمة"),
-    ("فتح يفتح تفتح افتتاح", "إغلاق يغلق تغلق أغلق أغلقت"),
-    ("قبول يقبل تقبل وافق يوافق توافق موافقة", "رفض يرفض ترفض"),
-    ("يسمح تسمح السماح منح يمنح تمنح منحت", "يمنع تمنع منع منعت حظر يحظر تحظر"),
-    ("إعدام السجن سجن حبس اعتقال يعتقل تعتقل اعتقلت", "براءة إطلاق الإفراج يفرج تفرج أفرجت"),
-    ("نجاة نجا نجت", "مصرع مقتل"),
+    ("فوز يفوز تفوز فاز فازت win wins won", "خسارة يخسر تخسر خسر خسرت هزيمة lose loses lost"),
+    (
+        "فتح يفتح تفتح افتتاح opens opened reopen reopens reopened",
+        "إغلاق يغلق تغلق أغلق أغلقت closes closed shut shuts",
+    ),
+    (
+        "قبول يقبل تقبل وافق يوافق توافق موافقة accept accepts accepted approve approves approved",
+        "رفض يرفض ترفض reject rejects rejected",
+    ),
+    (
+        "يسمح تسمح السماح منح يمنح تمنح منحت allow allows allowed permit permits permitted",
+        "يمنع تمنع منع منعت حظر يحظر تحظر ban bans banned prohibit prohibits prohibited",
+    ),
+    (
+        "إعدام السجن سجن حبس اعتقال يعتقل تعتقل اعتقلت القبض اتهام يتهم تتهم إدانة "
+        "arrest arrests arrested jailed convicted",
+        "براءة إطلاق الإفراج يفرج تفرج أفرجت إخلاء تبرئة يبرئ تبرئ released freed acquitted",
+    ),
+    ("نجاة نجا نجت survived survive survives", "مصرع مقتل غرق killed died drowned"),
     ("اتفاق يتفق تتفق", "خلاف يختلف تختلف"),
-    ("أكثر", "أقل"),
+    ("أكثر أكبر larger largest", "أقل أصغر smaller smallest"),
+    (
+        "يشيد تشيد أشاد أشادت إشادة يمتدح تمتدح praise praises praised",
+        "ينتقد تنتقد انتقد انتقدت انتقاد criticise criticises criticised criticize criticizes "
+        "criticized condemn condemns condemned",
+    ),
+    (
+        "يدعم تدعم دعم دعمت يؤيد تؤيد أيد أيدت تأييد support supports supported",
+        "يعارض تعارض عارض عارضت oppose opposes opposed",
+    ),
+    (
+        "استمرار يستمر تستمر يواصل تواصل continue continues continued",
+        "توقف يتوقف تتوقف halt halts halted",
+    ),
+    ("بقاء يبقى تبقى stays stayed remains remained", "خروج رحيل مغادرة يغادر تغادر غادر غادرت"),
+    ("هدوء تهدئة calm", "تصعيد عنف اشتباكات violence clashes"),
 )
 
 
@@ -67,45 +94,6 @@ def contradiction_signal(a: str, b: str, language: str = "ar") -> str:
         ):
             return "opposites"
     return ""
-
-
-def evaluate_ans(folder: Path, split: str = "dev") -> dict[str, Any]:
-    """Precision and recall of "disagree" against "agree" pairs of an ANS stance split.
-
-    folder is the ANS data folder (holding stance/<split>.csv) or its stance folder; "other"
-    pairs are left out, as they are neither paraphrase nor contradiction.
-    """
-    path = (folder / "stance" if (folder / "stance").is_dir() else folder) / f"{split}.csv"
-    with open(path, encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    if rows and not {"s1", "s2", "stance"} <= rows[0].keys():
-        raise InputError(path, 1, "expected the columns s1, s2, stance")
-    pairs = [row for row in rows if row["stance"] in ("agree", "disagree")]
-    predicted: Counter[str] = Counter()
-    correct: Counter[str] = Counter()
-    for row in pairs:
-        signal = contradiction_signal(row["s1"], row["s2"], "ar")
-        if signal:
-            predicted[signal] += 1
-            correct[signal] += row["stance"] == "disagree"
-    disagree = sum(row["stance"] == "disagree" for row in pairs)
-    hits, flagged = sum(correct.values()), sum(predicted.values())
-    precision = hits / flagged if flagged else 0.0
-    recall = hits / disagree if disagree else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    result = {
-        "split": split,
-        "pairs": len(pairs),
-        "disagree": disagree,
-        "predicted_disagree": flagged,
-        "true_positives": hits,
-        "precision": round(precision, 3),
-        "recall": round(recall, 3),
-        "f1": round(f1, 3),
-        "by_signal": {s: {"predicted": predicted[s], "correct": correct[s]} for s in predicted},
-    }
-    log.info("ANS %s: %s", split, result)
-    return result
 
 
 def _words(text: str) -> frozenset[str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from workbench.app.shared import shared_desk
+from workbench.app.shared import reviewer, shared_desk
 from workbench.desk import Progress
 from workbench.ingest import SUFFIXES, save_uploads
 from workbench.review import articles_by_outlet, facets
@@ -66,13 +66,35 @@ def browse() -> None:
     if not outlets:
         st.info("No articles yet: upload some above, or run `make run` to load the demo corpus.")
         return
-    outlet = st.selectbox("Outlet", outlets)
+    outlet = st.selectbox("Outlet", outlets, key="browse_outlet")
+    articles = articles_by_outlet(desk.ledger, outlet)
     st.dataframe(
-        articles_by_outlet(desk.ledger, outlet),
+        articles,
         hide_index=True,
         width="stretch",
         column_config={"url": st.column_config.TextColumn("url")},
     )
+    withdraw(articles[articles.withdrawn.isna()])
+
+
+def withdraw(articles: pd.DataFrame) -> None:
+    """Take a retracted or wrongly ingested article off the desk; the ledger keeps who and why."""
+    desk = shared_desk()
+    with st.expander("Withdraw an article"):
+        if articles.empty:
+            st.info("Every article of this outlet is withdrawn.")
+            return
+        titles = dict(zip(articles.article_id, articles.title, strict=True))
+        article_id = st.selectbox(
+            "Article", list(titles), format_func=titles.__getitem__, key="withdraw_article"
+        )
+        reason = st.text_input("Why (kept in the ledger)", key="withdraw_reason")
+        name = reviewer()
+        if not name:
+            st.caption("Enter your name in the sidebar to withdraw an article.")
+        if st.button("Withdraw", key="withdraw", disabled=not (name and reason.strip())):
+            claims = desk.withdraw_article(str(article_id), name, reason)
+            st.success(f"Withdrawn, with its {claims} claims; they no longer appear anywhere.")
 
 
 if __name__ == "__main__":

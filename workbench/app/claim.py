@@ -125,6 +125,12 @@ def suggestion_box(assessment: Assessment) -> None:
 def near_duplicates(claim_id: str, matches: list[Match]) -> list[str]:
     """Show the matches from other outlets; return the ids the reviewer ticks as evidence."""
     st.subheader("Near-duplicates from other outlets")
+    encoder = shared_desk().encoder
+    if not encoder.bands.is_calibrated:
+        st.caption(
+            f"The bands of {encoder.name} are guessed, not calibrated "
+            "(`python -m workbench bench calibrate` sets them)."
+        )
     if not matches:
         st.info("No other outlet carries a similar claim yet. Judge it on its own sources.")
         return []
@@ -138,7 +144,7 @@ def near_duplicates(claim_id: str, matches: list[Match]) -> list[str]:
                     match.outlet,
                     match.language,
                     match.published,
-                    match.band,
+                    f"{match.band} ({match.band_reason})" if match.band_reason else match.band,
                     f"score {match.score:.2f}",
                     f"origin: {match.origin}",
                 )
