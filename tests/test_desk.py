@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from tests.conftest import DATA
+from workbench.bands import Bands
 from workbench.desk import Desk
 from workbench.embed import Encoder
 from workbench.errors import IndexMismatchError, NotFoundError, WorkbenchError
@@ -86,6 +87,29 @@ def test_index_from_another_model_is_refused(loaded_desk: Desk, settings: Settin
     assert other.reindex() == loaded_desk.ledger.count_claims()
 
 
+def test_index_keeps_the_bands_it_was_built_with(loaded_desk: Desk, settings: Settings) -> None:
+    manifest = json.loads((settings.index_dir / "claims" / "manifest.json").read_text())
+    assert Bands(**manifest["meta"]["bands"]) == loaded_desk.encoder.bands == loaded_desk.bands
+
+    class Recalibrated(SlowEncoder):
+        bands = Bands(0.99, 0.98, "another calibration")
+
+    # New thresholds do not silently change what an existing index's links meant.
+    later = Desk(settings, encoder=Recalibrated(loaded_desk.encoder))
+    assert later.bands == loaded_desk.encoder.bands
+    later.reindex()
+    assert later.bands == Bands(0.99, 0.98, "another calibration")
+
+
+def test_index_from_an_older_workbench_is_rebuilt(loaded_desk: Desk, settings: Settings) -> None:
+    path = settings.index_dir / "claims" / "manifest.json"
+    path.write_text(json.dumps({**json.loads(path.read_text()), "format": 0}))
+    fresh = Desk(settings, encoder=loaded_desk.encoder)
+    claim = claim_id_of(fresh, "Harbour Gazette", "evacuated")
+    assert fresh.similar(claim)[0].outlet == "صحيفة الميناء"
+    assert json.loads(path.read_text())["format"] != 0
+
+
 def test_verdicts_are_appended_not_replaced(loaded_desk: Desk) -> None:
     claim = claim_id_of(loaded_desk, "Harbour Gazette", "evacuated")
     loaded_desk.ledger.record_verdict(claim, VerdictLabel.DISPUTED, "amal", "one source")
@@ -152,7 +176,8 @@ class SlowEncoder:
 
     def __init__(self, inner: Encoder):
         self.inner = inner
-        self.name, self.dimension, self.bands = inner.name, inner.dimension, inner.bands
+        self.name, self.dimension = inner.name, inner.dimension
+        self.bands = getattr(type(self), "bands", inner.bands)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if len(texts) > 1:

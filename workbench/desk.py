@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ import pandas as pd
 
 from workbench.bands import Bands, guard_band
 from workbench.embed import Encoder, load_encoder
-from workbench.errors import InputError, NotFoundError, WorkbenchError
+from workbench.errors import IndexOutdatedError, InputError, NotFoundError, WorkbenchError
 from workbench.index import locked
 from workbench.ingest import Record, build_article, find_files, read_records
 from workbench.ledger import Ledger
@@ -89,7 +89,26 @@ class Desk:
         return self.settings.index_dir
 
     def _open_index(self) -> Retriever:
-        return Retriever.open(self.index_folder, self.encoder.name, self.encoder.dimension)
+        """The indexes on disk; ones written by an older workbench are started afresh."""
+        name, dimension = self.encoder.name, self.encoder.dimension
+        try:
+            index = Retriever.open(self.index_folder, name, dimension)
+        except IndexOutdatedError as error:
+            log.warning("%s Rebuilding it from the ledger.", error)
+            index = Retriever.empty(self.index_folder, name, dimension)
+            self.ledger.clear_links()
+        return self._with_bands(index)
+
+    def _with_bands(self, index: Retriever) -> Retriever:
+        # The bands go into the manifest with the index whose claims they linked.
+        index.dense.meta.setdefault("bands", asdict(self.encoder.bands))
+        return index
+
+    @property
+    def bands(self) -> Bands:
+        """The match bands the index was built with (the model's calibrated ones when new)."""
+        with self._lock:
+            return _bands_of(self.index())
 
     def index(self) -> Retriever:
         """The indexes, caught up with the ledger (claims written by other processes included)."""
@@ -126,7 +145,9 @@ class Desk:
     def reindex(self, progress: ProgressCallback | None = None) -> int:
         """Rebuild the index from the ledger alone."""
         with self._lock, locked(self.index_folder):
-            index = Retriever.empty(self.index_folder, self.encoder.name, self.encoder.dimension)
+            index = self._with_bands(
+                Retriever.empty(self.index_folder, self.encoder.name, self.encoder.dimension)
+            )
             self.ledger.clear_links()
             self._embed_missing(index, progress)
             index.save()
@@ -284,7 +305,7 @@ class Desk:
     def _link(self, index: Retriever, claim_ids: list[str], vectors: np.ndarray) -> None:
         """Record each new claim's related claims from other outlets."""
         hits = index.dense.search(vectors, LINK_CANDIDATES)
-        related = self.encoder.bands.related
+        related = _bands_of(index).related
         details = self.ledger.claim_details(
             {cid for row in hits for cid, score in row if score >= related} | set(claim_ids)
         )
@@ -357,7 +378,7 @@ class Desk:
             if len(kept) >= k or fetch >= len(index):
                 break
             fetch *= 4
-        bands = self.encoder.bands
+        bands = self.bands
         if balance:
             kept = interleave_languages(kept, bands)
         return [_match(row, cosine, bands, text, language) for row, cosine in kept[:k]]
@@ -384,10 +405,10 @@ class Desk:
 
     def assess(self, claim_id: str) -> Assessment:
         """The rules' suggestion for a claim, with its reasons; never a verdict."""
-        return assess(self.ledger, self.registry(), claim_id, self.encoder.bands.same)
+        return assess(self.ledger, self.registry(), claim_id, self.bands.same)
 
     def describe_claims(self, claim_ids: list[str]) -> dict[str, dict[str, Any]]:
-        return describe_claims(self.ledger, self.registry(), claim_ids, self.encoder.bands.same)
+        return describe_claims(self.ledger, self.registry(), claim_ids, self.bands.same)
 
 
 def interleave_languages(
@@ -405,6 +426,10 @@ def interleave_languages(
         keyed.append((unrelated, turns[row.language], order, (row, cosine)))
         turns[row.language] += 1
     return [candidate for *_, candidate in sorted(keyed, key=lambda item: item[:3])]
+
+
+def _bands_of(index: Retriever) -> Bands:
+    return Bands(**index.dense.meta["bands"])
 
 
 def _match(row: ClaimRow, score: float, bands: Bands, text: str, language: str) -> Match:

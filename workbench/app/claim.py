@@ -125,10 +125,10 @@ def suggestion_box(assessment: Assessment) -> None:
 def near_duplicates(claim_id: str, matches: list[Match]) -> list[str]:
     """Show the matches from other outlets; return the ids the reviewer ticks as evidence."""
     st.subheader("Near-duplicates from other outlets")
-    encoder = shared_desk().encoder
-    if not encoder.bands.is_calibrated:
+    desk = shared_desk()
+    if not desk.bands.is_calibrated:
         st.caption(
-            f"The bands of {encoder.name} are guessed, not calibrated "
+            f"The bands of {desk.encoder.name} are guessed, not calibrated "
             "(`python -m workbench bench calibrate` sets them)."
         )
     if not matches:
