@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.errors import IndexMismatchError
+from workbench.errors import IndexMismatchError, IndexOutdatedError
 from workbench.lexical import LexicalIndex
 
 CLAIMS = {
@@ -127,7 +127,8 @@ def test_refuses_an_index_made_by_other_text_rules(tmp_path: Path) -> None:
     manifest_path = tmp_path / "lex" / "manifest.json"
     manifest = json.loads(manifest_path.read_text())
     manifest_path.write_text(json.dumps({**manifest, "normaliser": -1}))
-    with pytest.raises(IndexMismatchError, match="workbench reindex"):
+    # Outdated, so that a desk rebuilds it from the ledger by itself.
+    with pytest.raises(IndexOutdatedError, match="workbench reindex"):
         LexicalIndex.open(tmp_path / "lex")
 
 
@@ -148,3 +149,12 @@ def test_removed_claims_leave_the_results_and_stay_removed_after_a_save(tmp_path
     reopened.add(["anaconda"], ["Anaconda swims across the river"], ["en"])
     reopened.save()
     assert [c for c, _ in LexicalIndex.open(folder).search("anaconda", 5, "en")] == ["anaconda"]
+
+
+def test_refuses_a_removed_list_that_names_rows_it_lacks(tmp_path: Path) -> None:
+    index = build(tmp_path / "lex", CLAIMS)
+    index.remove(["fries"])
+    index.save()
+    (tmp_path / "lex" / "removed-1.txt").write_text("2\n99", encoding="utf-8")
+    with pytest.raises(IndexMismatchError, match="damaged"):
+        LexicalIndex.open(tmp_path / "lex")

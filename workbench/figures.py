@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -171,7 +171,7 @@ def extract_figures(text: str, language: str = "") -> list[Figure]:
     return figures
 
 
-def conflicting_figures(a: list[Figure], b: list[Figure]) -> list[tuple[Figure, Figure]]:
+def conflicting_figures(a: Sequence[Figure], b: Sequence[Figure]) -> list[tuple[Figure, Figure]]:
     """Pairs that count the same thing with values that cannot both be true.
 
     A figure that agrees with some figure on the other side is in no conflict: an account that

@@ -29,7 +29,7 @@ from typing import Any
 import bm25s
 import numpy as np
 
-from workbench.errors import IndexMismatchError
+from workbench.errors import IndexMismatchError, IndexOutdatedError
 from workbench.files import write_atomically
 from workbench.normalise import DEFAULT_RULES, VERSION, Rules, tokenise
 
@@ -77,7 +77,7 @@ class LexicalIndex:
             return cls(folder)
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         if manifest.get("format") != FORMAT or manifest.get("normaliser") != VERSION:
-            raise IndexMismatchError(
+            raise IndexOutdatedError(
                 f"The lexical index in {folder} was built by another version of the text rules; "
                 "rebuild it with `python -m workbench reindex`."
             )
@@ -98,14 +98,19 @@ class LexicalIndex:
             for line in recent.read_text(encoding="utf-8").splitlines():
                 document = json.loads(line)
                 index._add_recent(document["id"], index._token_ids(document["tokens"]))
-        removed = folder / f"removed-{manifest['generation']}.txt"
-        if removed.exists():
-            index._remove_rows(int(row) for row in removed.read_text(encoding="utf-8").split())
-        if len(index._ids) != manifest["count"] or index._main_count != len(index._offsets) - 1:
+        removed_path = folder / f"removed-{manifest['generation']}.txt"
+        removed = removed_path.read_text(encoding="utf-8").split() if removed_path.exists() else []
+        rows = [int(row) for row in removed if row.isdigit() and int(row) < len(index._ids)]
+        if (
+            len(index._ids) != manifest["count"]
+            or index._main_count != len(index._offsets) - 1
+            or len(rows) != len(removed)
+        ):
             raise IndexMismatchError(
                 f"The lexical index in {folder} is damaged (counts differ); "
                 "run `python -m workbench reindex`."
             )
+        index._remove_rows(rows)
         return index
 
     def __len__(self) -> int:

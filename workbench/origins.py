@@ -128,7 +128,7 @@ def conflict_reasons(a: ClaimEvidence, b: ClaimEvidence, registry: SourceRegistr
     reasons = [
         f"same event, conflicting figures: {describe(x)} ({_label(a, registry)}) vs "
         f"{describe(y)} ({_label(b, registry)})"
-        for x, y in conflicting_figures(list(a.figures), list(b.figures))
+        for x, y in conflicting_figures(a.figures, b.figures)
     ]
     if a.attribution.denies != b.attribution.denies:
         denier, asserter = (a, b) if a.attribution.denies else (b, a)

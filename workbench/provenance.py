@@ -59,7 +59,7 @@ def _article_evidence(claims: tuple[tuple[str, str, str, str], ...]) -> list[Cla
 def figure_conflicts(claim: ClaimEvidence, match: ClaimEvidence) -> tuple[FigureConflict, ...]:
     return tuple(
         FigureConflict(describe(mine), describe(theirs))
-        for mine, theirs in conflicting_figures(list(claim.figures), list(match.figures))
+        for mine, theirs in conflicting_figures(claim.figures, match.figures)
     )
 
 

@@ -8,8 +8,9 @@ contradictions swap an entity or a word for its opposite, which needs a model to
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from workbench.figures import conflicting_figures, extract_figures
+from workbench.figures import Figure, conflicting_figures, extract_figures
 from workbench.sources import fold, word_readings
 
 # Negation, denial and failure words, folded when the module loads.
@@ -80,7 +81,7 @@ def contradicts(a: str, b: str, language: str = "ar") -> bool:
 
 def contradiction_signal(a: str, b: str, language: str = "ar") -> str:
     """Which signal says a and b contradict: "figures", "negation", "opposites", or ""."""
-    if conflicting_figures(extract_figures(a, language), extract_figures(b, language)):
+    if conflicting_figures(_figures(a, language), _figures(b, language)):
         return "figures"
     words_a, words_b = _words(a), _words(b)
     if bool(words_a & _NEGATIONS) != bool(words_b & _NEGATIONS):
@@ -96,6 +97,13 @@ def contradiction_signal(a: str, b: str, language: str = "ar") -> str:
     return ""
 
 
+# A match list compares one claim with many, and the same claims come back query after query.
+@lru_cache(maxsize=4096)
+def _figures(text: str, language: str) -> tuple[Figure, ...]:
+    return tuple(extract_figures(text, language))
+
+
+@lru_cache(maxsize=4096)
 def _words(text: str) -> frozenset[str]:
     """Each folded word and what it is without attached prefixes."""
     words = _STILL.sub(" ", fold(text)).split()
