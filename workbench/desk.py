@@ -75,7 +75,9 @@ class Desk:
         self._registry: tuple[tuple[int, ...], SourceRegistry] | None = None
         self._lock = threading.RLock()
         self._encoder_lock = threading.Lock()
-        self._ingests = 0  # ingests under way in this process
+        # Lock order: _writing (one writer of the index per process), the index folder's lock
+        # (one per machine), then _lock (held briefly, for reads and swaps).
+        self._writing = threading.Lock()
 
     @property
     def encoder(self) -> Encoder:
@@ -107,19 +109,29 @@ class Desk:
     @property
     def bands(self) -> Bands:
         """The match bands the index was built with (the model's calibrated ones when new)."""
-        with self._lock:
-            return _bands_of(self.index())
+        return _bands_of(self.index())
 
     def index(self) -> Retriever:
-        """The indexes, caught up with the ledger (claims written by other processes included)."""
+        """The indexes, caught up with the ledger (claims written by other processes included).
+
+        While another thread of this process writes to the index (an upload), readers get the
+        index as it stands rather than waiting for the writer to finish.
+        """
         with self._lock:
-            stamp = self.ledger.stamp()
-            if self._index is None or (
-                not self._ingests
-                and stamp != self._index_stamp
-                and len(self._index) != self.ledger.count_claims()
+            stamp, current = self.ledger.stamp(), self._index
+            if current is not None and (
+                stamp == self._index_stamp or len(current) == self.ledger.count_claims()
             ):
-                self.sync_index()
+                self._index_stamp = stamp
+                return current
+        if not self._writing.acquire(blocking=current is None):
+            assert current is not None
+            return current
+        try:
+            self._sync_index(None)
+        finally:
+            self._writing.release()
+        with self._lock:
             self._index_stamp = stamp
             assert self._index is not None
             return self._index
@@ -127,13 +139,18 @@ class Desk:
     def sync_index(self, progress: ProgressCallback | None = None) -> int:
         """Embed and add every ledger claim the index lacks (after a crash, or a deleted folder),
         and drop the claims of withdrawn articles."""
-        with self._lock, locked(self.index_folder):
+        with self._writing:
+            return self._sync_index(progress)
+
+    def _sync_index(self, progress: ProgressCallback | None) -> int:
+        with locked(self.index_folder):
             index = self._open_index()
             removed = index.remove(self.ledger.withdrawn_claim_ids())
             added = self._embed_missing(index, progress)
             if added or removed:
                 index.save()
-            self._index = index
+            with self._lock:
+                self._index = index
         return added
 
     def withdraw_article(self, article_id: str, actor: str, reason: str) -> int:
@@ -144,14 +161,15 @@ class Desk:
 
     def reindex(self, progress: ProgressCallback | None = None) -> int:
         """Rebuild the index from the ledger alone."""
-        with self._lock, locked(self.index_folder):
+        with self._writing, locked(self.index_folder):
             index = self._with_bands(
                 Retriever.empty(self.index_folder, self.encoder.name, self.encoder.dimension)
             )
             self.ledger.clear_links()
             self._embed_missing(index, progress)
             index.save()
-            self._index = index
+            with self._lock:
+                self._index = index
         return len(index)
 
     def _embed_missing(self, index: Retriever, progress: ProgressCallback | None) -> int:
@@ -211,21 +229,20 @@ class Desk:
 
     @contextmanager
     def _ingesting(self) -> Iterator[Retriever]:
-        """The index to add to, held against other processes for the whole ingest.
+        """The index to add to, held against other writers for the whole ingest.
 
         This process's readers (the app's other sessions) keep searching meanwhile: the desk's
         lock is taken for each batch's additions only, and the index is saved once at the end.
         """
-        with locked(self.index_folder):
+        with self._writing, locked(self.index_folder):
+            index = self._open_index()
+            self._embed_missing(index, None)
             with self._lock:
-                index = self._open_index()
-                self._embed_missing(index, None)
-                self._index, self._ingests = index, self._ingests + 1
+                self._index = index
             try:
                 yield index
             finally:
                 with self._lock:
-                    self._ingests -= 1
                     index.save()
 
     def _ingest_stream(
@@ -339,8 +356,9 @@ class Desk:
         claim = self.ledger.claim_details([claim_id]).get(claim_id)
         if claim is None:
             raise NotFoundError(f"No claim with id {claim_id!r} in the ledger.")
+        index = self.index()
         with self._lock:
-            vector = self.index().dense.vector(claim_id)
+            vector = index.dense.vector(claim_id)
         if vector is None:
             vector = self._encode([claim.clean_text])[0]
         matches = self._nearest(
@@ -362,8 +380,7 @@ class Desk:
         keep: Callable[[ClaimRow], bool],
         balance: bool = False,
     ) -> list[Match]:
-        with self._lock:
-            index = self.index()
+        index = self.index()
         # Balancing languages needs every candidate of both lists, not only the fused top.
         fetch = 2 * index.fusion.depth if balance else k * 4 + 16
         while True:
