@@ -206,3 +206,26 @@ def test_searches_go_on_while_an_ingest_runs(
     ingest.join()
     assert matches and still_ingesting and answered < 2
     assert len(desk.index()) == desk.ledger.count_claims() == before + 40
+
+
+def test_a_withdrawal_during_an_ingest_waits_its_turn(
+    settings: Settings, encoder: Encoder, tmp_path: Path
+) -> None:
+    desk = Desk(replace(settings, batch_size=2), encoder=SlowEncoder(encoder))
+    desk.ingest([DATA / "articles.jsonl"])
+    article = str(desk.claims().iloc[0].article_id)
+    lines = [
+        json.dumps({"outlet": f"Wire {n}", "text": f"Bridge {n} shut for repairs."})
+        for n in range(12)
+    ]
+    (tmp_path / "more.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    ingest = threading.Thread(target=desk.ingest, args=([tmp_path / "more.jsonl"],))
+    ingest.start()
+    time.sleep(0.5)
+    withdraw = threading.Thread(target=desk.withdraw_article, args=(article, "Rana", "retracted"))
+    withdraw.start()
+    withdraw.join(timeout=60)
+    ingest.join(timeout=60)
+    assert not withdraw.is_alive() and not ingest.is_alive()
+    assert len(desk.index()) == desk.ledger.count_claims()
+    assert all(m.article_id != article for m in desk.match_text("floods", k=50))
