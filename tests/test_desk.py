@@ -13,10 +13,11 @@ import pytest
 
 from tests.conftest import DATA
 from workbench.bands import Bands
-from workbench.desk import Desk
+from workbench.desk import Desk, interleave_languages
 from workbench.embed import Encoder
 from workbench.errors import IndexMismatchError, NotFoundError, WorkbenchError
 from workbench.models import VerdictLabel
+from workbench.schema import ClaimRow
 from workbench.settings import Settings
 
 
@@ -229,3 +230,18 @@ def test_a_withdrawal_during_an_ingest_waits_its_turn(
     assert not withdraw.is_alive() and not ingest.is_alive()
     assert len(desk.index()) == desk.ledger.count_claims()
     assert all(m.article_id != article for m in desk.match_text("floods", k=50))
+
+
+def test_languages_take_turns_and_unrelated_fillers_come_last_by_cosine() -> None:
+    def row(claim_id: str, language: str) -> ClaimRow:
+        return ClaimRow(claim_id, "", "", language, "a", 0, 0, 0, False, "o", "", None, "")
+
+    candidates = [
+        (row("en-1", "en"), 0.9),
+        (row("en-filler", "en"), 0.1),
+        (row("ar-filler", "ar"), 0.45),
+        (row("ar-1", "ar"), 0.6),
+        (row("en-2", "en"), 0.7),
+    ]
+    ordered = interleave_languages(candidates, Bands(0.8, 0.5))
+    assert [r.claim_id for r, _ in ordered] == ["en-1", "ar-1", "en-2", "ar-filler", "en-filler"]

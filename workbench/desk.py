@@ -431,7 +431,8 @@ class Desk:
 def interleave_languages(
     candidates: list[tuple[ClaimRow, float]], bands: Bands
 ) -> list[tuple[ClaimRow, float]]:
-    """Each language's best related candidates first, then its second best, and so on.
+    """Each language's best related candidates first, then its second best, and so on;
+    unrelated candidates last, by cosine.
 
     Lexical search only finds claims in the query's language, so fused ranking favours them;
     near-duplicates are wanted across languages, so each language gets its turn.
@@ -439,10 +440,13 @@ def interleave_languages(
     turns: Counter[str] = Counter()
     keyed = []
     for order, (row, cosine) in enumerate(candidates):
-        unrelated = bands.band(cosine) == MatchBand.UNRELATED
-        keyed.append((unrelated, turns[row.language], order, (row, cosine)))
-        turns[row.language] += 1
-    return [candidate for *_, candidate in sorted(keyed, key=lambda item: item[:3])]
+        if bands.band(cosine) == MatchBand.UNRELATED:
+            # Fillers after every related match, closest in meaning first.
+            keyed.append((True, 0, -cosine, order, (row, cosine)))
+        else:
+            keyed.append((False, turns[row.language], 0.0, order, (row, cosine)))
+            turns[row.language] += 1
+    return [candidate for *_, candidate in sorted(keyed, key=lambda item: item[:4])]
 
 
 def _bands_of(index: Retriever) -> Bands:
