@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 
+from workbench import lexical
 from workbench.errors import IndexMismatchError, IndexOutdatedError
 from workbench.lexical import LexicalIndex
 
@@ -158,3 +159,19 @@ def test_refuses_a_removed_list_that_names_rows_it_lacks(tmp_path: Path) -> None
     (tmp_path / "lex" / "removed-1.txt").write_text("2\n99", encoding="utf-8")
     with pytest.raises(IndexMismatchError, match="damaged"):
         LexicalIndex.open(tmp_path / "lex")
+
+
+def test_a_large_index_leaves_out_words_most_claims_share(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(lexical, "PRUNE_FROM", 10)
+    claims = {f"c{i}": f"army statement number{i}" for i in range(30)}
+    claims["flood"] = "army statement on the flood in Marsa"
+    index = build(tmp_path / "lex", claims)
+    index._merge()
+    # "army" and "statement" are in every claim: only "flood" decides, and nothing else scores.
+    assert [claim for claim, _ in index.search("army statement flood", 5, "en")] == ["flood"]
+    # A query of common words only keeps them rather than finding nothing.
+    assert len(index.search("army statement", 5, "en")) == 5
+    monkeypatch.setattr(lexical, "PRUNE_FROM", 1_000_000)
+    assert len(index.search("army statement flood", 5, "en")) == 5

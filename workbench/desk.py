@@ -386,12 +386,18 @@ class Desk:
         while True:
             with self._lock:  # an ingest in another thread adds to this index between searches
                 hits = index.search(vector, text, language, min(fetch, len(index)))
-            details = self.ledger.claim_details(hit.claim_id for hit in hits)
-            kept = [
-                (details[hit.claim_id], hit.cosine)
-                for hit in hits
-                if hit.claim_id in details and keep(details[hit.claim_id])
-            ]
+            kept: list[tuple[ClaimRow, float]] = []
+            # Details are read a chunk at a time, until k candidates pass (all, to balance).
+            for start in range(0, len(hits), 2 * k):
+                chunk = hits[start : start + 2 * k]
+                details = self.ledger.claim_details(hit.claim_id for hit in chunk)
+                kept += [
+                    (details[hit.claim_id], hit.cosine)
+                    for hit in chunk
+                    if hit.claim_id in details and keep(details[hit.claim_id])
+                ]
+                if len(kept) >= k and not balance:
+                    break
             if len(kept) >= k or fetch >= len(index):
                 break
             fetch *= 4

@@ -38,6 +38,8 @@ FORMAT = 1
 K1 = 1.2
 B = 0.75
 MERGE_FRACTION = 0.1
+PRUNE_FROM = 100_000  # claims in the main tier before common query words are left out
+COMMON_SHARE = 0.1
 ARRAYS = ("data", "indices", "indptr", "tokens", "offsets")
 
 
@@ -148,6 +150,12 @@ class LexicalIndex:
         query = [self._lexicon[t] for t in self._tokenise(text, language) if t in self._lexicon]
         if k <= 0 or not query:
             return []
+        if self._main_count >= PRUNE_FROM:
+            # Words in a tenth of all claims say little (idf under 2.4) and would give nearly
+            # every claim of a large collection a score to rank; the other words decide.
+            common = COMMON_SHARE * self._main_count
+            known = len(self._frequencies)
+            query = [t for t in query if t >= known or self._frequencies[t] <= common] or query
         in_main = [token for token in query if token < len(self._frequencies)]
         scores = np.zeros(len(self._ids), dtype=np.float32)
         if in_main:
