@@ -297,27 +297,23 @@ class Ledger:
 
     def claim_details(self, claim_ids: Iterable[str]) -> dict[str, ClaimRow]:
         """Claims joined with their article, by claim id (ids not in the ledger are left out)."""
-        # Lookups by key, a few dozen ids at a time: DuckDB answers `= ANY(?)` on a primary key
-        # from its index for a short list (3-5 ms at a million claims) but scans the table past
-        # about fifty ids (80 ms), and a join scans the whole articles table.
-        ids = list(claim_ids)
-        claims: list[tuple[Any, ...]] = []
-        articles: dict[str, tuple[Any, ...]] = {}
         with self.connect() as db:
-            for start in range(0, len(ids), KEY_LOOKUP):
-                claims += db.execute(
-                    "SELECT claim_id, text, clean_text, language, article_id, position, "
-                    "start_offset, end_offset, is_headline FROM claims WHERE claim_id = ANY(?)",
-                    [ids[start : start + KEY_LOOKUP]],
-                ).fetchall()
+            claims = _by_key(
+                db,
+                "SELECT claim_id, text, clean_text, language, article_id, position, "
+                "start_offset, end_offset, is_headline FROM claims WHERE claim_id = ANY(?)",
+                list(claim_ids),
+            )
             owners = list({row[4] for row in claims})
-            for start in range(0, len(owners), KEY_LOOKUP):
-                for row in db.execute(
+            articles = {
+                row[0]: row[1:]
+                for row in _by_key(
+                    db,
                     "SELECT article_id, outlet, url, published, title FROM articles "
                     "WHERE article_id = ANY(?)",
-                    [owners[start : start + KEY_LOOKUP]],
-                ).fetchall():
-                    articles[row[0]] = row[1:]
+                    owners,
+                )
+            }
         return {row[0]: ClaimRow(*row, *articles[row[4]]) for row in claims}
 
     def list_claims(self, article_id: str | None = None) -> pd.DataFrame:
@@ -477,6 +473,21 @@ class Ledger:
             Verdict(v_id, c_id, VerdictLabel(label), reviewer, note, at, tuple(evidence))
             for v_id, c_id, label, reviewer, note, at, evidence in rows
         ]
+
+
+def _by_key(db: duckdb.DuckDBPyConnection, sql: str, keys: list[str]) -> list[tuple[Any, ...]]:
+    """Rows of `sql` (filtering on `= ANY(?)` over a primary key) for the keys given.
+
+    DuckDB answers a short list from the key's index (3-5 ms at a million claims) but scans the
+    table past about fifty keys (80 ms), so a few dozen go at a time; hundreds (linking an
+    ingest batch) are cheaper in one scan.
+    """
+    step = KEY_LOOKUP if len(keys) <= 8 * KEY_LOOKUP else max(len(keys), 1)
+    return [
+        row
+        for start in range(0, len(keys), step)
+        for row in db.execute(sql, [keys[start : start + step]]).fetchall()
+    ]
 
 
 def _file_id(path: Path) -> tuple[int, int] | None:
