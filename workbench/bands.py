@@ -16,6 +16,7 @@ import numpy as np
 
 from workbench.errors import WorkbenchError
 from workbench.figures import conflicting_figures, describe, extract_figures
+from workbench.files import write_atomically
 from workbench.models import MatchBand
 from workbench.settings import REPO
 from workbench.stance import contradiction_signal
@@ -92,9 +93,7 @@ def save_bands(model: str, entry: dict[str, Any], path: Path = BANDS_FILE) -> No
     """Write one model's calibration into the bands file, keeping the other models'."""
     bands = _read(path)
     bands[model] = {**entry, "date": entry.get("date") or date.today().isoformat()}
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(bands, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    temporary.replace(path)
+    write_atomically(path, json.dumps(bands, ensure_ascii=False, indent=2) + "\n")
 
 
 def _read(path: Path) -> dict[str, Any]:
