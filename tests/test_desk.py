@@ -186,20 +186,25 @@ class SlowEncoder:
         return self.inner.encode(texts)
 
 
+def start_slow_ingest(desk: Desk, folder: Path, template: str, count: int) -> threading.Thread:
+    """Ingest `count` one-claim articles from other wires in a thread; return once it runs."""
+    lines = [
+        json.dumps({"outlet": f"Wire {n}", "text": template.format(n=n)}) for n in range(count)
+    ]
+    (folder / "more.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    ingest = threading.Thread(target=desk.ingest, args=([folder / "more.jsonl"],))
+    ingest.start()
+    time.sleep(0.5)
+    return ingest
+
+
 def test_searches_go_on_while_an_ingest_runs(
     settings: Settings, encoder: Encoder, tmp_path: Path
 ) -> None:
     desk = Desk(replace(settings, batch_size=2), encoder=SlowEncoder(encoder))
     desk.ingest([DATA / "articles.jsonl"])
     before = desk.ledger.count_claims()
-    lines = [
-        json.dumps({"outlet": f"Wire {n}", "text": f"Storm number {n} closed {n} roads today."})
-        for n in range(40)
-    ]
-    (tmp_path / "more.jsonl").write_text("\n".join(lines), encoding="utf-8")
-    ingest = threading.Thread(target=desk.ingest, args=([tmp_path / "more.jsonl"],))
-    ingest.start()
-    time.sleep(0.5)
+    ingest = start_slow_ingest(desk, tmp_path, "Storm number {n} closed {n} roads today.", 40)
     started = time.monotonic()
     matches = desk.match_text("floods killed twelve people", k=3)
     answered = time.monotonic() - started
@@ -215,14 +220,7 @@ def test_a_withdrawal_during_an_ingest_waits_its_turn(
     desk = Desk(replace(settings, batch_size=2), encoder=SlowEncoder(encoder))
     desk.ingest([DATA / "articles.jsonl"])
     article = str(desk.claims().iloc[0].article_id)
-    lines = [
-        json.dumps({"outlet": f"Wire {n}", "text": f"Bridge {n} shut for repairs."})
-        for n in range(12)
-    ]
-    (tmp_path / "more.jsonl").write_text("\n".join(lines), encoding="utf-8")
-    ingest = threading.Thread(target=desk.ingest, args=([tmp_path / "more.jsonl"],))
-    ingest.start()
-    time.sleep(0.5)
+    ingest = start_slow_ingest(desk, tmp_path, "Bridge {n} shut for repairs.", 12)
     withdraw = threading.Thread(target=desk.withdraw_article, args=(article, "Rana", "retracted"))
     withdraw.start()
     withdraw.join(timeout=60)

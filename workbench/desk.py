@@ -174,6 +174,8 @@ class Desk:
 
     def _embed_missing(self, index: Retriever, progress: ProgressCallback | None) -> int:
         total = self.ledger.count_claims() - len(index)
+        if not total:  # in step: skip reading every claim id (each ingest starts here)
+            return 0
         done = 0
         for chunk in self.ledger.iter_claim_texts(exclude=index.complete_ids):
             for start in range(0, len(chunk), self.settings.batch_size):
