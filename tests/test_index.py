@@ -157,6 +157,24 @@ def test_removed_claims_leave_search_and_stay_removed(tmp_path: Path, exact_limi
     assert reopened.search(vectors[4:5], 1)[0][0][0] == "c4"
 
 
+@pytest.mark.parametrize("exact_limit", [10_000, 1000], ids=["flat", "approximate"])
+def test_stored_vectors_come_back_in_a_batch_without_removed_ones(
+    tmp_path: Path, exact_limit: int
+) -> None:
+    folder = tmp_path / "idx"
+    index = ClaimIndex(folder, "model-a", 16, exact_limit=exact_limit)
+    vectors = clustered(1500)
+    index.add(ids("c", 1500), vectors)
+    index.remove(["c3"])
+    index.save()
+    for source in (index, ClaimIndex.open(folder, "model-a", 16)):
+        got = source.vectors(["c9", "c3", "unknown", "c1400"])
+        assert not got[1:3].any()  # removed and unknown claims: zeros
+        # An approximate index decodes its 8-bit codes: the same direction, within a hair.
+        assert (np.einsum("ij,ij->i", got[[0, 3]], vectors[[9, 1400]]) > 0.999).all()
+        assert source.kind == "ivf-sq8" or np.array_equal(got[[0, 3]], vectors[[9, 1400]])
+
+
 def test_removing_a_quarter_compacts_the_stored_rows(tmp_path: Path) -> None:
     folder = tmp_path / "idx"
     index = ClaimIndex(folder, "model-a", 16)

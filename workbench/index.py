@@ -53,6 +53,9 @@ CHUNK = 50_000  # rows read from disk at a time
 # batch of new claims with one search; the app asks one query at a time.
 BLAS_SINGLE, BLAS_BATCH, BATCH = 128_000, 16, 8
 
+# Claim rows looked up in an inverted file (`vectors`) through a hash table: removals allowed.
+BY_ROW = faiss.DirectMap.Hashtable  # type: ignore[attr-defined]
+
 Hits = list[list[tuple[str, float]]]
 
 
@@ -126,6 +129,7 @@ class ClaimIndex:
         if index.kind == APPROXIMATE:
             index._faiss = faiss.read_index(str(index.folder / f"ivf-{generation}.faiss"))
             index._faiss.nprobe = index.params["nprobe"]
+            index._faiss.set_direct_map_type(BY_ROW)  # saved without one by earlier versions
         else:
             index._faiss = index._build_flat()
         if index._faiss.ntotal != len(index._rows):
@@ -173,6 +177,17 @@ class ClaimIndex:
     def vector(self, claim_id: str) -> np.ndarray | None:
         row = self._rows.get(claim_id)
         return None if row is None else self._vectors.read([row])[0]
+
+    def vectors(self, claim_ids: Sequence[str]) -> np.ndarray:
+        """The stored vectors of claims, zeros for those it lacks, without reading the disk when
+        the index is approximate: its in-memory codes, decoded (cosines within about 0.01)."""
+        rows = np.array([self._rows.get(claim_id, -1) for claim_id in claim_ids], dtype=np.int64)
+        out = np.zeros((len(rows), self.dimension), dtype=np.float32)
+        known = rows >= 0
+        if known.any():
+            read = self._faiss.reconstruct_batch if self.kind == APPROXIMATE else self._vectors.read
+            out[known] = read(rows[known])
+        return out
 
     def all_vectors(self) -> np.ndarray:
         """Every stored vector (removed claims left out), in insertion order."""
@@ -284,6 +299,7 @@ class ClaimIndex:
             self.dimension, f"IVF{nlist},SQ8", faiss.METRIC_INNER_PRODUCT
         )
         self._faiss.train(self._vectors.read(training))
+        self._faiss.set_direct_map_type(BY_ROW)
         for rows, chunk in self._live_chunks():
             self._faiss.add_with_ids(chunk, rows)
         queries, own = self._vectors.read(held_out), [self._ids[row] for row in held_out]

@@ -118,9 +118,9 @@ class Retriever:
         dense = self.dense.search(vector.reshape(1, -1), depth)[0]
         lexical = self.lexical.search(text, depth, language)
         cosines = dict(dense)
-        for claim_id, _ in lexical:
-            if claim_id not in cosines:
-                cosines[claim_id] = self._cosine(claim_id, vector)
+        missing = [claim_id for claim_id, _ in lexical if claim_id not in cosines]
+        stored = self.dense.vectors(missing) @ vector.ravel() if missing else []
+        cosines.update(zip(missing, map(float, stored), strict=True))
         best = lexical[0][1] if lexical else 1.0
         weight = self.fusion.dense_weight
         fused = {claim_id: weight * cosine for claim_id, cosine in cosines.items()}
@@ -128,7 +128,3 @@ class Retriever:
             fused[claim_id] += score / best
         top = sorted(fused, key=lambda claim_id: -fused[claim_id])[:k]
         return [Hit(claim_id, cosines[claim_id], fused[claim_id]) for claim_id in top]
-
-    def _cosine(self, claim_id: str, vector: np.ndarray) -> float:
-        stored = self.dense.vector(claim_id)
-        return float(stored @ vector.ravel()) if stored is not None else 0.0
