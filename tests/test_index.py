@@ -1,11 +1,12 @@
 import json
 from pathlib import Path
 
+import faiss
 import numpy as np
 import pytest
 
 from workbench.errors import IndexMismatchError
-from workbench.index import ClaimIndex
+from workbench.index import CODE_BUDGET, ClaimIndex
 
 
 def unit_vectors(count: int, dimension: int = 8, seed: int = 0) -> np.ndarray:
@@ -116,6 +117,19 @@ def test_past_the_limit_the_index_is_approximate_and_tuned(tmp_path: Path) -> No
     assert manifest["kind"] == "ivf-sq8" and params["trained_for"] == 2000
     assert 1 <= params["nprobe"] <= params["nlist"] and params["recall@10"] >= 0.97
     assert (tmp_path / "idx" / "ivf-1.faiss").exists()
+
+
+def test_a_query_into_a_crowded_list_scans_a_bounded_number_of_codes(tmp_path: Path) -> None:
+    index, vectors = approximate(tmp_path / "idx")
+    story = vectors[0] + 0.01 * unit_vectors(1000, 16)  # one story, repeated after training
+    index.add(ids("d", 1000), story / np.linalg.norm(story, axis=1, keepdims=True))
+    index._faiss.nprobe = 1  # so that the crowded list is far above the average
+    budget = CODE_BUDGET * len(index) // index.params["nlist"]
+    assert budget < 1000
+    faiss.cvar.indexIVF_stats.reset()
+    found = index.search(vectors[:1], 10)[0]
+    assert len(found) == 10 and found[0][1] > 0.99
+    assert faiss.cvar.indexIVF_stats.ndis <= budget
 
 
 def test_a_reopened_approximate_index_gives_the_same_results(tmp_path: Path) -> None:

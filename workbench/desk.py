@@ -323,17 +323,14 @@ class Desk:
 
     def _link(self, index: Retriever, claim_ids: list[str], vectors: np.ndarray) -> None:
         """Record each new claim's related claims from other outlets."""
-        hits = index.dense.search(vectors, LINK_CANDIDATES)
         related = _bands_of(index).related
-        details = self.ledger.claim_details(
-            {cid for row in hits for cid, score in row if score >= related} | set(claim_ids)
-        )
-        outlets = {claim_id: row.outlet for claim_id, row in details.items()}
         links = [
             (claim_id, other, score)
-            for claim_id, row in zip(claim_ids, hits, strict=True)
+            for claim_id, row in zip(
+                claim_ids, index.dense.search(vectors, LINK_CANDIDATES), strict=True
+            )
             for other, score in row
-            if score >= related and outlets.get(other) != outlets.get(claim_id)
+            if score >= related
         ]
         self.ledger.add_links(links, self.encoder.name)
 

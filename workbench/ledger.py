@@ -413,17 +413,28 @@ class Ledger:
     # -- near-duplicate links ------------------------------------------------------------
 
     def add_links(self, links: Sequence[tuple[str, str, float]], model: str) -> None:
-        """Store near-duplicate pairs (both directions); pairs already known are kept."""
-        if not links:
+        """Store near-duplicate pairs (both directions) of claims from different outlets; pairs
+        of one outlet are left out, pairs already known kept."""
+        pairs = {(a, b): s for a, b, s in links if a != b}
+        pairs |= {(b, a): s for (a, b), s in pairs.items()}
+        if not pairs:
             return
-        pairs = {(a, b): s for a, b, s in links} | {(b, a): s for a, b, s in links}
         frame = pd.DataFrame(
             [(a, b, s, model) for (a, b), s in pairs.items()],
             columns=["claim_id", "other_id", "score", "model"],
         )
         with self.transaction() as db:
             db.register("incoming", frame)
-            db.execute("INSERT OR IGNORE INTO links SELECT * FROM incoming")
+            db.execute(
+                "INSERT OR IGNORE INTO links "
+                "WITH outlets AS (SELECT c.claim_id, a.outlet FROM claims c "
+                "  JOIN articles a USING (article_id) "
+                "  WHERE c.claim_id IN (SELECT claim_id FROM incoming)) "
+                "SELECT i.* FROM incoming i "
+                "JOIN outlets o ON o.claim_id = i.claim_id "
+                "JOIN outlets other ON other.claim_id = i.other_id "
+                "WHERE o.outlet <> other.outlet"
+            )
             db.unregister("incoming")
 
     def clear_links(self) -> None:

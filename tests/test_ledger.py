@@ -1,0 +1,30 @@
+"""The ledger's derived tables: near-duplicate links."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from workbench.ingest import Record, build_article
+from workbench.ledger import Ledger
+
+
+def test_links_join_claims_of_different_outlets_only(tmp_path: Path) -> None:
+    ledger = Ledger(tmp_path / "ledger.duckdb")
+    batch = [
+        build_article(
+            Record("corpus.jsonl", line, {"outlet": outlet, "text": text, "language": "en"}, 0)
+        )
+        for line, (outlet, text) in enumerate(
+            [
+                ("Outlet A", "The council approved a new bridge over the river on Monday."),
+                ("Outlet A", "A new bridge over the river was approved by the council."),
+                ("Outlet B", "The council has approved a bridge across the river."),
+            ],
+            start=1,
+        )
+    ]
+    ledger.add_articles(batch)
+    a1, a2, b = (claims[0].claim_id for _, claims in batch)
+    ledger.add_links([(a1, a2, 0.9), (a1, b, 0.8), (a2, b, 0.7), (b, b, 1.0)], "model")
+    assert ledger.links([a1, a2, b], 0.0) == {a1: [b], a2: [b], b: [a1, a2]}
+    assert ledger.links([a1, a2, b], 0.75) == {a1: [b], b: [a1]}
