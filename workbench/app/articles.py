@@ -72,7 +72,10 @@ def browse() -> None:
         articles,
         hide_index=True,
         width="stretch",
-        column_config={"url": st.column_config.TextColumn("url")},
+        column_config={
+            "url": st.column_config.TextColumn("url"),
+            "published": st.column_config.DateColumn("published", format="YYYY-MM-DD"),
+        },
     )
     withdraw(articles[articles.withdrawn.isna()])
 

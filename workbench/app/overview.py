@@ -48,6 +48,7 @@ def render() -> None:
         widest[["text", "outlet", "language", "outlets", "languages", "published"]],
         hide_index=True,
         width="stretch",
+        column_config={"published": st.column_config.DateColumn("published", format="YYYY-MM-DD")},
     )
 
 
