@@ -47,7 +47,8 @@ KEY_LOOKUP = 32
 
 
 class Ledger:
-    """One DuckDB file shared by every session and process; each call holds it only briefly."""
+    """One DuckDB file shared by every session and process; a process holds it between calls
+    until another process asks for it."""
 
     def __init__(self, path: Path, lock_timeout: float = 30.0):
         self.path = Path(path)
@@ -131,21 +132,18 @@ class Ledger:
         delay = 0.01
         while True:
             try:
-                db = duckdb.connect(str(self.path), config={"memory_limit": MEMORY_LIMIT})
-                break
+                return duckdb.connect(str(self.path), config={"memory_limit": MEMORY_LIMIT})
             except duckdb.IOException as error:
-                if "lock" in str(error).lower():
-                    self._want.touch()  # the holder lets go at the end of its unit of work
-                if "lock" not in str(error).lower() or time.monotonic() > deadline:
-                    if "lock" in str(error).lower():
-                        raise LedgerBusyError(
-                            f"The ledger {self.path} stayed busy for {self.lock_timeout:.0f} s; "
-                            "try again in a moment."
-                        ) from error
+                if "lock" not in str(error).lower():
                     raise
+                self._want.touch()  # the holder lets go at the end of its unit of work
+                if time.monotonic() > deadline:
+                    raise LedgerBusyError(
+                        f"The ledger {self.path} stayed busy for {self.lock_timeout:.0f} s; "
+                        "try again in a moment."
+                    ) from error
                 time.sleep(delay * (1 + random.random()))
                 delay = min(delay * 2, 0.5)
-        return db
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -134,6 +134,10 @@ def near_duplicates(claim_id: str, matches: list[Match]) -> list[str]:
     if not matches:
         st.info("No other outlet carries a similar claim yet. Judge it on its own sources.")
         return []
+    st.caption(
+        "Same-claim and related matches first, each language in turn, best first; "
+        "similarity is the meaning score the bands are set on."
+    )
     chosen = []
     for match in matches:
         with st.container(border=True):
@@ -145,7 +149,7 @@ def near_duplicates(claim_id: str, matches: list[Match]) -> list[str]:
                     match.language,
                     match.published,
                     f"{match.band} ({match.band_reason})" if match.band_reason else match.band,
-                    f"score {match.score:.2f}",
+                    f"similarity {match.score:.2f}",
                     f"origin: {match.origin}",
                 )
                 for conflict in match.conflicting_figures:
