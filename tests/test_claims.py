@@ -204,6 +204,17 @@ def test_initials_do_not_end_sentences() -> None:
     ]
 
 
+def test_two_dots_join_a_headline_to_its_tag() -> None:
+    body = (
+        "عمدة المدينة يفتتح جسرا جديدا فوق النهر.. حقيقة الصورة المتداولة. "
+        "The mayor opened the bridge.. Residents were not convinced."
+    )
+    assert texts(body) == [
+        "عمدة المدينة يفتتح جسرا جديدا فوق النهر.. حقيقة الصورة المتداولة.",
+        "The mayor opened the bridge.. Residents were not convinced.",
+    ]
+
+
 def test_ellipsis_before_lowercase_continues_sentence() -> None:
     body = (
         "The minister said the deal was... complicated, according to aides. "

