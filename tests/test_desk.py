@@ -1,5 +1,6 @@
 """End to end: ingest, index, near-duplicates across languages, catch-up after a lost index."""
 
+import gc
 import json
 import shutil
 import threading
@@ -243,3 +244,11 @@ def test_languages_take_turns_and_unrelated_fillers_come_last_by_cosine() -> Non
     ]
     ordered = interleave_languages(candidates, Bands(0.8, 0.5))
     assert [r.claim_id for r, _ in ordered] == ["en-1", "ar-1", "en-2", "ar-filler", "en-filler"]
+
+
+def test_the_served_index_is_kept_out_of_the_garbage_collectors_passes(
+    loaded_desk: Desk,
+) -> None:
+    index = loaded_desk.index()
+    walked = gc.get_objects()  # everything a full collection would walk
+    assert not any(o is index.dense._ids or o is index.lexical._ids for o in walked)
