@@ -24,12 +24,14 @@ def test_scale_bench_builds_and_measures(
         "encoder_claims_per_s",
         "match_p50_ms",
         "match_p99_ms",
+        "retrieval_p50_ms",
         "peak_rss_mb",
         "claim_view_p50_ms",
         "index_build_s",
     ):
         assert result[key] > 0, key
     assert result["match_p99_ms"] >= result["match_p50_ms"]
+    assert result["retrieval_p99_ms"] >= result["retrieval_p50_ms"]
     assert result["index_kind"] == "ivf-sq8"
     assert result["index_params"]["trained_for"] == result["claims"]
     assert 0.8 <= result["recall@10"] <= 1.0
