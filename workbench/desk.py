@@ -174,9 +174,9 @@ class Desk:
     def _serve(self, index: Retriever) -> None:
         """Answer from this index from now on.
 
-        Its containers of a million entries (claim ids by row, rows by claim id) are frozen out
-        of Python's cyclic garbage collector, whose full passes took 50-90 ms at a million
-        claims when they still walked them: the slowest 1% of matches.
+        What it holds (lists of a million claim ids, among others) is frozen out of Python's
+        cyclic garbage collector, whose full passes took 50-90 ms at a million claims while they
+        still walked it: the slowest 1% of matches.
         """
         with self._lock:
             self._index = index
@@ -256,8 +256,8 @@ class Desk:
             finally:
                 with self._lock:
                     index.save()
-                self.ledger.checkpoint()
-                self._serve(index)
+            self.ledger.checkpoint()
+            self._serve(index)
 
     def _ingest_stream(
         self,
