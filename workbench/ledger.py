@@ -517,7 +517,7 @@ def _start_watching() -> None:
     """One thread per process lets go of idle ledgers that other processes ask for."""
     global _watcher
     with _watcher_start:
-        if _watcher is None:
+        if _watcher is None or not _watcher.is_alive():  # none yet, or a forked child
             _watcher = threading.Thread(target=_watch, name="ledger-watch", daemon=True)
             _watcher.start()
 
@@ -531,7 +531,7 @@ def _watch() -> None:
 
 @atexit.register
 def _close_all() -> None:
-    """Close held files in an orderly way at exit (their watchers are daemon threads)."""
+    """Close held files in an orderly way at exit (the watcher is a daemon thread)."""
     for ledger in list(_open_ledgers):
         ledger.close()
 
