@@ -1,6 +1,7 @@
 """The encoder interface: built-in models, and any sentence-transformers model by local path."""
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -9,7 +10,7 @@ import pytest
 from tests.conftest import DATA
 from workbench.bands import BANDS_FILE, Bands, load_bands
 from workbench.desk import Desk
-from workbench.embed import E5_SMALL, GUESSED_BANDS, Encoder, load_encoder
+from workbench.embed import E5_SMALL, GUESSED_BANDS, Encoder, UseEncoder, load_encoder
 from workbench.errors import ModelError
 from workbench.settings import load_settings
 
@@ -35,6 +36,16 @@ def test_default_model_is_multilingual() -> None:
         ]
     )
     assert arabic @ english > arabic @ other + 0.2
+
+
+def test_a_query_is_encoded_on_one_thread_and_a_batch_on_every_core(encoder: Encoder) -> None:
+    assert isinstance(encoder, UseEncoder)
+    texts = [f"Officials said {n} families were moved from the flooded camp" for n in range(20)]
+    batch = encoder.encode(texts)
+    assert encoder._model._model.threads == encoder._model.threads == (os.cpu_count() or 1)
+    alone = encoder.encode(texts[:1])
+    assert encoder._model._model.threads == 1
+    assert np.allclose(alone[0], batch[0], atol=1e-5)  # the same vector either way
 
 
 @pytest.mark.slow
