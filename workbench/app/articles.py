@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from workbench.app.shared import reviewer, shared_desk
+from workbench.app.shared import PUBLISHED_COLUMN, reviewer, shared_desk
 from workbench.desk import Progress
 from workbench.ingest import SUFFIXES, save_uploads
 from workbench.review import articles_by_outlet, facets
@@ -74,7 +74,7 @@ def browse() -> None:
         width="stretch",
         column_config={
             "url": st.column_config.TextColumn("url"),
-            "published": st.column_config.DateColumn("published", format="YYYY-MM-DD"),
+            "published": PUBLISHED_COLUMN,
         },
     )
     withdraw(articles[articles.withdrawn.isna()])

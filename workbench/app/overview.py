@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from workbench.app.shared import VERDICT_COLOURS, shared_desk
+from workbench.app.shared import PUBLISHED_COLUMN, VERDICT_COLOURS, shared_desk
 from workbench.review import QueueFilter, desk_totals, review_queue, reviews_per_day, verdicts_by
 
 
@@ -48,7 +48,7 @@ def render() -> None:
         widest[["text", "outlet", "language", "outlets", "languages", "published"]],
         hide_index=True,
         width="stretch",
-        column_config={"published": st.column_config.DateColumn("published", format="YYYY-MM-DD")},
+        column_config={"published": PUBLISHED_COLUMN},
     )
 
 

@@ -11,6 +11,8 @@ from workbench.models import VerdictLabel
 from workbench.settings import load_settings
 from workbench.text import is_rtl
 
+# Published dates as dates (DuckDB's DATE reaches pandas as a timestamp at midnight).
+PUBLISHED_COLUMN = st.column_config.DateColumn("published", format="YYYY-MM-DD")
 VERDICT_COLOURS = {
     VerdictLabel.CORROBORATED.value: "#2e7d32",
     VerdictLabel.DISPUTED.value: "#ef6c00",
