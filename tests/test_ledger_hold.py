@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
 from workbench import ledger as ledger_module
+from workbench.ingest import Record, build_article
 from workbench.ledger import Ledger
 from workbench.settings import REPO
 
@@ -60,3 +62,63 @@ def test_an_idle_file_is_let_go_after_a_while(
     while ledger._held is not None and time.monotonic() < deadline:
         time.sleep(0.05)
     assert ledger._held is None
+
+
+def _ledger_of(path: Path, articles: int) -> Ledger:
+    """A ledger of `articles` articles of three claims each."""
+    ledger = Ledger(path)
+    ledger.add_articles(
+        [
+            build_article(
+                Record(
+                    "corpus.jsonl",
+                    number,
+                    {
+                        "outlet": f"Outlet {number % 3}",
+                        "language": "en",
+                        "text": f"Report {number} came in. The bridge {number} was shut. "
+                        f"The mayor said {number} people were hurt.",
+                    },
+                    0,
+                )
+            )
+            for number in range(1, articles + 1)
+        ]
+    )
+    return ledger
+
+
+def test_warming_looks_up_a_spread_of_claims_and_articles(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ledger_module, "WARM_KEYS", 10)
+    ledger = _ledger_of(tmp_path / "ledger.duckdb", 40)
+    assert ledger.count_claims() == 120
+    assert ledger.warm() == 10 + 10  # every 12th of 120 claims, every 4th of 40 articles
+
+
+def test_warming_stops_when_another_process_asks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ledger_module, "WARM_KEYS", 10)
+    ledger = _ledger_of(tmp_path / "ledger.duckdb", 40)
+    ledger._want.touch()  # as a process that finds the file taken does
+    assert ledger.warm() == 0
+    assert ledger._held is None  # and the file is handed over
+
+
+def test_a_serving_process_warms_the_file_whenever_it_opens_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ledger = _ledger_of(tmp_path / "ledger.duckdb", 4)
+    warmed = threading.Event()
+    monkeypatch.setattr(ledger, "warm", warmed.set)  # what the thread calls
+    ledger.close()
+    ledger.count_claims()
+    assert not warmed.wait(0.5)  # not a serving process
+    ledger.keep_warm()
+    assert warmed.wait(5)
+    warmed.clear()
+    ledger.close()
+    ledger.count_claims()  # opened again
+    assert warmed.wait(5)
