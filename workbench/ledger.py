@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import atexit
 import json
 import logging
-import random
-import threading
-import time
 import uuid
-import weakref
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,29 +14,14 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from workbench.errors import (
-    LedgerBusyError,
-    NotFoundError,
-    VerdictConflictError,
-    WorkbenchError,
-)
+from workbench.connection import HeldConnection
+from workbench.errors import NotFoundError, VerdictConflictError, WorkbenchError
 from workbench.models import Article, Claim, Verdict, VerdictLabel
 from workbench.schema import MIGRATIONS, ClaimRow, article_row, claim_row
 
 log = logging.getLogger(__name__)
 
 
-# A process keeps the ledger file open between calls (opening it costs 30-70 ms at a million
-# claims) until another process asks for it, or it has been unused for IDLE_SECONDS. A process
-# that finds the file taken asks by touching the file beside it named WANT; the holder looks at
-# it after each unit of work and every POLL_SECONDS while idle.
-IDLE_SECONDS = 30.0
-POLL_SECONDS = 0.1
-WANT = ".want"
-
-# DuckDB's buffer pool would grow to most of the machine; the desk shares it with the model and
-# the indexes (the whole workbench stays under 4 GB at a million claims), and larger work spills.
-MEMORY_LIMIT = "1GB"
 # Ids looked up at a time by key (see claim_details).
 KEY_LOOKUP = 32
 # About how many claims (and as many articles) a serving process looks up on opening (see warm).
@@ -61,18 +41,8 @@ class Ledger:
 
     def __init__(self, path: Path, lock_timeout: float = 30.0):
         self.path = Path(path)
-        self.lock_timeout = lock_timeout
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._want = self.path.with_name(self.path.name + WANT)
-        self._held: duckdb.DuckDBPyConnection | None = None
-        self._held_since = self._last_used = 0.0  # wall clock, as file times are
-        self._held_file: tuple[int, int] | None = None
-        self._users = 0
-        self._hold = threading.Lock()
-        self._keep_warm = False
-        self._warming = threading.Lock()
-        self._closing = threading.Event()
-        _open_ledgers.add(self)
+        self._file = HeldConnection(self.path, lock_timeout)
         with self.connect() as db:
             self._migrate(db)
 
@@ -87,50 +57,18 @@ class Ledger:
                 stamp += [0, 0]
         return tuple(stamp)
 
-    @contextmanager
-    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A connection for one unit of work.
+    def connect(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+        """A connection for one unit of work (see `HeldConnection.connect`)."""
+        return self._file.connect()
 
-        DuckDB lets one process at a time open a file for writing. A process keeps the file
-        open between units of work (the app answers without paying the opening again) and lets
-        go at the end of one when another process has asked for it (see WANT), or once unused
-        for IDLE_SECONDS.
-        """
-        with self._hold:
-            if self._held is not None and self._held_file != _file_id(self.path):
-                self._let_go()  # the file was replaced (a restore): open the new one
-            if self._held is None:
-                self._held, self._held_since = self._open(), time.time()
-                self._held_file = _file_id(self.path)
-                _start_watching()
-                if self._keep_warm:
-                    self._warm_in_background()
-            self._users += 1
-            cursor = self._held.cursor()  # one cursor per unit of work: safe across threads
-        try:
-            yield cursor
-        finally:
-            cursor.close()
-            with self._hold:
-                self._users -= 1
-                self._last_used = time.time()
-                if not self._users and self._wanted():
-                    self._let_go()
+    def close(self) -> None:
+        """Let go of the file now (before a restore replaces it, say)."""
+        self._file.close()
 
     def keep_warm(self) -> None:
         """Warm the file's caches now and whenever this process opens it again (for a process
         that serves matches)."""
-        self._keep_warm = True
-        self._warm_in_background()
-
-    def _warm_in_background(self) -> None:
-        threading.Thread(target=self._warm_quietly, name="ledger-warm", daemon=True).start()
-
-    def _warm_quietly(self) -> None:
-        try:
-            self.warm()
-        except (duckdb.Error, WorkbenchError) as error:  # closed under it, say: only slower
-            log.debug("warming the ledger stopped: %s", error)
+        self._file.keep_warm(self.warm)
 
     def warm(self) -> int:
         """Look up a spread of claims and articles by key; returns how many were looked up.
@@ -142,7 +80,7 @@ class Ledger:
         for the file or this one closes it; one warming runs at a time.
         """
         looked_up = 0
-        with self._warming, self.connect() as db:
+        with self._file.warming, self.connect() as db:
             for table, key, sql in (
                 ("claims", "claim_id", CLAIM_DETAILS),
                 ("articles", "article_id", ARTICLE_DETAILS),
@@ -156,56 +94,12 @@ class Ledger:
                     ).fetchall()
                 ]
                 for start in range(0, len(keys), KEY_LOOKUP):
-                    if self._wanted() or self._closing.is_set():
+                    if self._file.should_stop_warming():
                         return looked_up
                     chunk = keys[start : start + KEY_LOOKUP]
                     db.execute(sql, [chunk]).fetchall()
                     looked_up += len(chunk)
         return looked_up
-
-    def _let_go_if_idle(self) -> None:
-        with self._hold:
-            idle = time.time() - self._last_used
-            if not self._users and (self._wanted() or idle > IDLE_SECONDS):
-                self._let_go()
-
-    def _wanted(self) -> bool:
-        """Whether another process has asked for the file since this one opened it."""
-        try:
-            return self._want.stat().st_mtime >= self._held_since
-        except FileNotFoundError:
-            return False
-
-    def _let_go(self) -> None:
-        if self._held is not None:
-            self._held.close()
-            self._held = None
-
-    def close(self) -> None:
-        """Let go of the file now (before a restore replaces it, say)."""
-        self._closing.set()
-        with self._warming, self._hold:  # a warming stops at its next lookup
-            self._let_go()
-        self._closing.clear()
-
-    def _open(self) -> duckdb.DuckDBPyConnection:
-        """Open the file, waiting with backoff while another process holds it."""
-        deadline = time.monotonic() + self.lock_timeout
-        delay = 0.01
-        while True:
-            try:
-                return duckdb.connect(str(self.path), config={"memory_limit": MEMORY_LIMIT})
-            except duckdb.IOException as error:
-                if "lock" not in str(error).lower():
-                    raise
-                self._want.touch()  # the holder lets go at the end of its unit of work
-                if time.monotonic() > deadline:
-                    raise LedgerBusyError(
-                        f"The ledger {self.path} stayed busy for {self.lock_timeout:.0f} s; "
-                        "try again in a moment."
-                    ) from error
-                time.sleep(delay * (1 + random.random()))
-                delay = min(delay * 2, 0.5)
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -555,39 +449,3 @@ def _by_key(db: duckdb.DuckDBPyConnection, sql: str, keys: list[str]) -> list[tu
         for start in range(0, len(keys), step)
         for row in db.execute(sql, [keys[start : start + step]]).fetchall()
     ]
-
-
-_open_ledgers: weakref.WeakSet[Ledger] = weakref.WeakSet()
-_watcher: threading.Thread | None = None
-_watcher_start = threading.Lock()
-
-
-def _start_watching() -> None:
-    """One thread per process lets go of idle ledgers that other processes ask for."""
-    global _watcher
-    with _watcher_start:
-        if _watcher is None or not _watcher.is_alive():  # none yet, or a forked child
-            _watcher = threading.Thread(target=_watch, name="ledger-watch", daemon=True)
-            _watcher.start()
-
-
-def _watch() -> None:
-    while True:
-        time.sleep(POLL_SECONDS)
-        for ledger in list(_open_ledgers):
-            ledger._let_go_if_idle()
-
-
-@atexit.register
-def _close_all() -> None:
-    """Close held files in an orderly way at exit (the watcher is a daemon thread)."""
-    for ledger in list(_open_ledgers):
-        ledger.close()
-
-
-def _file_id(path: Path) -> tuple[int, int] | None:
-    try:
-        status = path.stat()
-    except FileNotFoundError:
-        return None
-    return status.st_dev, status.st_ino

@@ -1,4 +1,5 @@
-"""A process keeps the ledger open between calls, and lets go when another process asks."""
+"""A process keeps the ledger open between calls, lets go when another process asks, and a
+serving process keeps the file's caches warm."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from workbench import connection
 from workbench import ledger as ledger_module
 from workbench.ingest import Record, build_article
 from workbench.ledger import Ledger
@@ -28,10 +30,10 @@ print(round(time.monotonic() - started, 2))
 def test_the_file_stays_open_between_calls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ledger = Ledger(tmp_path / "ledger.duckdb")
     opened = []
-    real_open = ledger._open
-    monkeypatch.setattr(ledger, "_open", lambda: opened.append(1) or real_open())
+    real_open = ledger._file._open
+    monkeypatch.setattr(ledger._file, "_open", lambda: opened.append(1) or real_open())
     ledger.record_event("note", "me", '{"n": 0}')
-    time.sleep(3 * ledger_module.POLL_SECONDS)  # idle, and nobody asked for it
+    time.sleep(3 * connection.POLL_SECONDS)  # idle, and nobody asked for it
     assert ledger.events("note") == ['{"n": 0}']
     assert opened == []
 
@@ -55,13 +57,13 @@ def test_another_process_gets_the_file_when_it_asks(tmp_path: Path) -> None:
 def test_an_idle_file_is_let_go_after_a_while(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(ledger_module, "IDLE_SECONDS", 0.2)
+    monkeypatch.setattr(connection, "IDLE_SECONDS", 0.2)
     ledger = Ledger(tmp_path / "ledger.duckdb")
     ledger.record_event("note", "me", '{"n": 0}')
     deadline = time.monotonic() + 5
-    while ledger._held is not None and time.monotonic() < deadline:
+    while ledger._file._held is not None and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert ledger._held is None
+    assert ledger._file._held is None
 
 
 def _ledger_of(path: Path, articles: int) -> Ledger:
@@ -102,9 +104,9 @@ def test_warming_stops_when_another_process_asks(
 ) -> None:
     monkeypatch.setattr(ledger_module, "WARM_KEYS", 10)
     ledger = _ledger_of(tmp_path / "ledger.duckdb", 40)
-    ledger._want.touch()  # as a process that finds the file taken does
+    ledger._file._want.touch()  # as a process that finds the file taken does
     assert ledger.warm() == 0
-    assert ledger._held is None  # and the file is handed over
+    assert ledger._file._held is None  # and the file is handed over
 
 
 def test_a_serving_process_warms_the_file_whenever_it_opens_it(
