@@ -10,7 +10,15 @@ import pytest
 from tests.conftest import DATA
 from workbench.bands import BANDS_FILE, Bands, load_bands
 from workbench.desk import Desk
-from workbench.embed import E5_SMALL, GUESSED_BANDS, Encoder, UseEncoder, load_encoder
+from workbench.embed import (
+    E5_SMALL,
+    GUESSED_BANDS,
+    USE_E5,
+    Encoder,
+    PairEncoder,
+    UseEncoder,
+    load_encoder,
+)
 from workbench.errors import ModelError
 from workbench.settings import load_settings
 
@@ -52,6 +60,20 @@ def test_a_query_is_encoded_on_one_thread_and_a_batch_on_every_core(encoder: Enc
 def test_quality_profile_loads_offline() -> None:
     model = load_encoder(E5_SMALL)
     assert model.encode(["a claim"]).shape == (1, model.dimension)
+
+
+@pytest.mark.slow
+def test_the_pair_cosine_is_the_weighted_sum_of_its_models_cosines() -> None:
+    pair = load_encoder(USE_E5)
+    assert isinstance(pair, PairEncoder)
+    texts = ["The minister resigned on Monday", "وزير الصحة يستقيل يوم الاثنين"]
+    vectors = pair.encode(texts)
+    assert vectors.shape == (2, pair.dimension)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-5)
+    use, e5 = pair._use.encode(texts), pair._e5.encode(texts)
+    share = pair.use_share
+    expected = share * float(use[0] @ use[1]) + (1 - share) * float(e5[0] @ e5[1])
+    assert abs(float(vectors[0] @ vectors[1]) - expected) < 1e-5
 
 
 @pytest.mark.slow  # importing torch and transformers takes a while on two cores

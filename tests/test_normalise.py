@@ -7,6 +7,7 @@ from workbench.errors import WorkbenchError
 from workbench.normalise import (
     EnglishStemmer,
     Rules,
+    character_grams,
     light_stem,
     normalise,
     singular,
@@ -15,6 +16,7 @@ from workbench.normalise import (
 )
 
 PLAIN = Rules(english_stopwords=False, english_stemmer=EnglishStemmer.NONE, arabic_stemming=False)
+GRAMS = Rules(arabic_character_grams=True)
 
 
 @pytest.mark.parametrize(
@@ -84,6 +86,17 @@ def test_arabic_light_stemming_keeps_two_letters_and_applies_to_folded_words() -
     assert tokenise("المدرسة والكتاب", "ar", PLAIN) == ["المدرسه", "والكتاب"]
 
 
+def test_arabic_words_can_be_read_as_padded_character_grams() -> None:
+    assert character_grams(["كتاب"]) == ["#كت", "كتا", "تاب", "اب#", "#كتا", "كتاب", "تاب#"]
+    assert tokenise("الكتاب", "ar", GRAMS) == character_grams(["الكتاب"])
+    assert tokenise("Les chiens", "fr", GRAMS) == ["les", "chiens"]
+
+
+def test_a_word_with_a_clitic_shares_most_grams_with_the_bare_word() -> None:
+    clitic, bare = set(tokenise("بالكتاب", "ar", GRAMS)), set(tokenise("الكتاب", "ar", GRAMS))
+    assert len(clitic & bare) >= len(bare) - 3
+
+
 def test_english_text_loses_links_bylines_and_hash_signs_but_keeps_hashtag_words() -> None:
     tweet = (
         "Look at this #AustralianFires #bushfire video https://t.co/AbC123 www.example.com/x "
@@ -135,6 +148,7 @@ def test_unicode_is_nfkc_and_invisible_characters_go() -> None:
 def test_unknown_language_takes_the_script_rules() -> None:
     assert tokenise("the dogs", "und") == tokenise("the dogs", "en") == ["dog"]
     assert tokenise("بالسيارات", "") == tokenise("بالسيارات", "ar") == ["سيار"]
+    assert tokenise("بالسيارات", "", GRAMS) == character_grams(["بالسيارات"])
     # Another language's words get the character rules only.
     assert tokenise("Les chiens", "fr") == ["les", "chiens"]
 

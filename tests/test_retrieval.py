@@ -3,7 +3,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from workbench.embed import E5_SMALL, USE_MULTILINGUAL
+from workbench.embed import E5_SMALL, USE_E5, USE_MULTILINGUAL
 from workbench.retrieval import Fusion, Retriever
 
 
@@ -113,3 +113,20 @@ def test_each_model_gets_the_weight_that_suits_its_cosines(tmp_path: Path) -> No
     assert Retriever.empty(tmp_path, E5_SMALL, 4).fusion == Fusion.for_model(E5_SMALL)
     chosen = Fusion(dense_weight=5.0)
     assert Retriever.empty(tmp_path, E5_SMALL, 4, chosen).fusion is chosen
+
+
+def test_the_pair_model_reads_arabic_as_character_grams_and_others_as_stems(
+    tmp_path: Path,
+) -> None:
+    pair = Retriever.empty(tmp_path / "pair", USE_E5, 4)
+    default = Retriever.empty(tmp_path / "default", USE_MULTILINGUAL, 4)
+    assert pair.lexical.rules.arabic_character_grams
+    assert not default.lexical.rules.arabic_character_grams
+    vectors = np.eye(4, dtype=np.float32)[:2]
+    for retriever in (pair, default):
+        retriever.add(["clitic", "other"], ["وصل بقطار", "حريق في المصنع"], ["ar", "ar"], vectors)
+    # "قطار" and "بقطار" share no light stem, but most of their character grams.
+    assert [c for c, _ in pair.lexical.search("قطار", 2, "ar")] == ["clitic"]
+    assert default.lexical.search("قطار", 2, "ar") == []
+    pair.save()
+    assert Retriever.open(tmp_path / "pair", USE_E5, 4).lexical.rules == pair.lexical.rules
