@@ -252,32 +252,3 @@ def test_the_served_index_is_kept_out_of_the_garbage_collectors_passes(
     index = loaded_desk.index()
     walked = gc.get_objects()  # everything a full collection would walk
     assert not any(o is index.dense._ids or o is index.lexical._ids for o in walked)
-
-
-def test_the_next_batch_is_embedded_while_the_last_is_linked(
-    settings: Settings, encoder: Encoder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    events: list[str] = []
-
-    class RecordingEncoder(SlowEncoder):
-        def encode(self, texts: Sequence[str]) -> np.ndarray:
-            if len(texts) > 1:
-                events.append("encode")
-            return super().encode(texts)
-
-    desk = Desk(replace(settings, batch_size=2), encoder=RecordingEncoder(encoder))
-    link = desk._link
-
-    def slow_link(*args: object) -> None:
-        time.sleep(0.2)
-        link(*args)
-        events.append("linked")
-
-    monkeypatch.setattr(desk, "_link", slow_link)
-    lines = [
-        json.dumps({"outlet": f"Wire {n}", "text": f"Road {n} shut by floods."}) for n in range(6)
-    ]
-    (tmp_path / "wires.jsonl").write_text("\n".join(lines), encoding="utf-8")
-    assert desk.ingest([tmp_path / "wires.jsonl"]).claims == 6
-    assert events.count("encode") == events.count("linked") == 3
-    assert events.index("encode", 1) < events.index("linked")  # the second batch did not wait

@@ -269,16 +269,14 @@ class Desk:
         actor: str,
         on_batch: Callable[[int], None] | None,
     ) -> None:
-        """Write each batch to the ledger, then embed it while the next batch is read, split and
-        written and the one before is indexed and linked (the encoder is never kept waiting)."""
+        """Write each batch to the ledger, then embed it while the next batch is read and split."""
         with ThreadPoolExecutor(1, thread_name_prefix="encode") as pool:
             pending: tuple[list[Claim], Future[np.ndarray]] | None = None
             for batch, end_byte in self._batches(records, report):
                 claims = self._store(batch, report, actor)
-                queued = (claims, pool.submit(self._encode, [c.clean_text for c in claims]))
                 if pending:
                     self._add_to_index(index, *pending)
-                pending = queued
+                pending = (claims, pool.submit(self._encode, [c.clean_text for c in claims]))
                 if on_batch:
                     on_batch(end_byte)
             if pending:
