@@ -121,6 +121,8 @@ def test_a_serving_process_warms_the_file_whenever_it_opens_it(
     ledger.keep_warm()
     assert warmed.wait(5)
     warmed.clear()
+    ledger.keep_warm()  # already kept warm, and the file is still open: nothing to do
+    assert not warmed.wait(0.5)
     ledger.close()
     ledger.count_claims()  # opened again
     assert warmed.wait(5)

@@ -81,9 +81,10 @@ class HeldConnection:
 
     def keep_warm(self, warmer: Callable[[], object]) -> None:
         """Run `warmer` in the background now and whenever this process opens the file again
-        (for a process that serves matches: see `Ledger.warm`)."""
-        self._warmer = warmer
-        self._warm_in_background()
+        (for a process that serves matches: see `Ledger.warm`); once is enough."""
+        if self._warmer is None:
+            self._warmer = warmer
+            self._warm_in_background()
 
     def _warm_in_background(self) -> None:
         threading.Thread(target=self._warm_quietly, name="ledger-warm", daemon=True).start()
