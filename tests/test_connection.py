@@ -126,3 +126,17 @@ def test_a_serving_process_warms_the_file_whenever_it_opens_it(
     ledger.close()
     ledger.count_claims()  # opened again
     assert warmed.wait(5)
+
+
+def test_warming_never_opens_a_file_that_was_let_go(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ledger = _ledger_of(tmp_path / "ledger.duckdb", 4)
+    warmed = threading.Event()
+    monkeypatch.setattr(ledger, "warm", warmed.set)
+    ledger.close()
+    ledger.keep_warm()  # the file is not open: another process may be writing to it
+    assert not warmed.wait(0.5)
+    assert ledger._file._held is None
+    ledger.count_claims()  # this process opens it for its own work: now it warms
+    assert warmed.wait(5)

@@ -90,6 +90,10 @@ class HeldConnection:
         threading.Thread(target=self._warm_quietly, name="ledger-warm", daemon=True).start()
 
     def _warm_quietly(self) -> None:
+        with self._hold:
+            # Never open the file only to warm it: another process may have just asked for it.
+            if self._held is None or self.wanted():
+                return
         try:
             if self._warmer is not None:
                 self._warmer()
