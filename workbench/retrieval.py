@@ -92,6 +92,11 @@ LANGUAGE_WEIGHTS = {USE_MULTILINGUAL: (("ar", 1.25),), USE_E5: (("ar", 12.5),)}
 LEXICAL_RULES = {USE_E5: Rules(arabic_character_grams=True)}
 
 
+def _new_lexical(folder: Path, model: str) -> LexicalIndex:
+    """An empty lexical index under the text rules that go with `model`."""
+    return LexicalIndex(folder, LEXICAL_RULES.get(model, DEFAULT_RULES))
+
+
 @dataclass(frozen=True)
 class Hit:
     claim_id: str
@@ -114,7 +119,7 @@ class Retriever:
         lexical = (
             LexicalIndex.open(lexical_folder)
             if (lexical_folder / "manifest.json").exists()
-            else LexicalIndex(lexical_folder, LEXICAL_RULES.get(model, DEFAULT_RULES))
+            else _new_lexical(lexical_folder, model)
         )
         return cls(ClaimIndex.open(folder / "claims", model, dimension), lexical, fusion)
 
@@ -124,7 +129,7 @@ class Retriever:
     ) -> Retriever:
         return cls(
             ClaimIndex(folder / "claims", model, dimension),
-            LexicalIndex(folder / "lexical", LEXICAL_RULES.get(model, DEFAULT_RULES)),
+            _new_lexical(folder / "lexical", model),
             fusion,
         )
 
