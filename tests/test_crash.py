@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -71,24 +72,40 @@ def ingest_process(home: Path, corpus: Path) -> subprocess.Popen[bytes]:
         cwd=REPO,
         env={**os.environ, "WORKBENCH_BATCH_SIZE": "64"},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
+
+
+def wait_for_articles(process: subprocess.Popen[bytes], articles: int) -> None:
+    """Read the progress bar until this run reports at least `articles` new articles."""
+    assert process.stderr is not None
+    shown = b""
+    while process.poll() is None:
+        shown += os.read(process.stderr.fileno(), 4096)
+        counts = re.findall(rb"articles=(\d+)", shown)
+        if counts and int(counts[-1]) >= articles:
+            return
+    raise AssertionError(f"the ingest ended before {articles} articles: {shown[-300:]!r}")
 
 
 def test_kill_ingest_at_random_moments_then_complete(tmp_path: Path, encoder: Encoder) -> None:
     corpus = tmp_path / "corpus.jsonl"
-    expected = write_corpus(corpus, 600)
+    expected = write_corpus(corpus, 1500)
     home = tmp_path / "home"
     random_moments = random.Random(7)
     seen = []
     for _ in range(5):
         process = ingest_process(home, corpus)
-        time.sleep(random_moments.uniform(2.0, 6.0))
+        # Some progress, then a random moment within the next batches: never past the end.
+        wait_for_articles(process, random_moments.randint(20, 80))
+        time.sleep(random_moments.uniform(0.0, 0.3))
         process.send_signal(signal.SIGKILL)
         process.wait()
         seen.append(check_consistent(Ledger(home / "ledger.duckdb"), expected))
     assert seen[-1] < len(expected), "the kills should land before the ingest finishes"
-    assert ingest_process(home, corpus).wait(timeout=600) == 0
+    last = ingest_process(home, corpus)
+    last.communicate(timeout=600)  # reads the progress bar, so a full pipe never blocks it
+    assert last.returncode == 0
     ledger = Ledger(home / "ledger.duckdb")
     assert check_consistent(ledger, expected) == len(expected)  # complete, no duplicates
     desk = Desk(load_settings(environ={}, home=home), encoder=encoder)
