@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench import connection
+from workbench import cards, connection
 from workbench import ledger as ledger_module
 from workbench.ingest import Record, build_article
 from workbench.ledger import Ledger
@@ -69,6 +69,11 @@ def test_an_idle_file_is_let_go_after_a_while(
 def _ledger_of(path: Path, articles: int) -> Ledger:
     """A ledger of `articles` articles of three claims each."""
     ledger = Ledger(path)
+    _add_articles(ledger, range(1, articles + 1))
+    return ledger
+
+
+def _add_articles(ledger: Ledger, numbers: range) -> None:
     ledger.add_articles(
         [
             build_article(
@@ -80,14 +85,15 @@ def _ledger_of(path: Path, articles: int) -> Ledger:
                         "language": "en",
                         "text": f"Report {number} came in. The bridge {number} was shut. "
                         f"The mayor said {number} people were hurt.",
+                        "url": f"https://example.org/{number}",
+                        "published": "2024-05-0" + str(1 + number % 9),
                     },
                     0,
                 )
             )
-            for number in range(1, articles + 1)
+            for number in numbers
         ]
     )
-    return ledger
 
 
 def test_warming_looks_up_a_spread_of_claims_and_articles(
@@ -140,3 +146,64 @@ def test_warming_never_opens_a_file_that_was_let_go(
     assert ledger._file._held is None
     ledger.count_claims()  # this process opens it for its own work: now it warms
     assert warmed.wait(5)
+
+
+def test_warming_reads_the_claims_cards_as_the_file_has_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ledger = _ledger_of(tmp_path / "ledger.duckdb", 40)
+    ids = ledger.claim_ids()
+    from_file = ledger.cards(ids)
+    assert len(from_file) == 120 and len(ledger._cards) == 0
+    card = next(card for card in from_file.values() if "bridge 7 " in card.text)
+    assert (card.outlet, card.url, str(card.published)) == (
+        "Outlet 1",
+        "https://example.org/7",
+        "2024-05-08",
+    )
+    ledger.warm()
+    assert ledger.cards(["c-unknown"]) == {}  # not held, so looked up: not in the file either
+    monkeypatch.setattr(ledger, "claim_details", lambda ids: pytest.fail(f"read {ids}"))
+    assert ledger.cards(ids) == from_file  # all from memory now
+
+
+def test_claims_written_since_a_warming_are_read_from_the_file_until_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cards, "READ_ROWS", 7)  # several chunks, ending mid-chunk
+    ledger = _ledger_of(tmp_path / "ledger.duckdb", 10)
+    ledger.warm()
+    assert len(ledger._cards) == 30
+    read_before = set(ledger.claim_ids())
+    _add_articles(ledger, range(11, 15))
+    new = sorted(set(ledger.claim_ids()) - read_before)
+    assert len(new) == 12
+    assert ledger._cards.get(new, connection.file_id(ledger.path)) == ({}, new)
+    assert len(ledger.cards(new)) == 12  # from the file
+    with ledger.connect() as db:
+        file = connection.file_id(ledger.path)
+        assert ledger._cards.read(db, file, lambda: False) == 12  # only the new ones
+    assert len(ledger._cards) == 42
+
+
+def test_a_stopped_read_goes_on_where_it_stopped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cards, "READ_ROWS", 5)
+    ledger = _ledger_of(tmp_path / "ledger.duckdb", 10)
+    held, file = cards.Cards(), connection.file_id(ledger.path)
+    asked = iter([False, False, False, True])  # the articles, one chunk of claims, then stop
+    with ledger.connect() as db:
+        assert held.read(db, file, lambda: next(asked)) == 5
+        assert held.read(db, file, lambda: False) == 25
+    found, missing = held.get(ledger.claim_ids(), file)
+    assert len(found) == 30 and not missing
+
+
+def test_cards_read_from_a_file_since_replaced_are_not_used(tmp_path: Path) -> None:
+    ledger = _ledger_of(tmp_path / "ledger.duckdb", 4)
+    held = cards.Cards()
+    with ledger.connect() as db:
+        held.read(db, ("old", 1), lambda: False)
+        assert held.get(ledger.claim_ids(), ("new", 2)) == ({}, ledger.claim_ids())
+        assert held.read(db, ("new", 2), lambda: False) == 12  # all of them again

@@ -14,11 +14,11 @@ import pytest
 
 from tests.conftest import DATA
 from workbench.bands import Bands
+from workbench.cards import Card
 from workbench.desk import Desk, interleave_languages
 from workbench.embed import Encoder
 from workbench.errors import IndexMismatchError, NotFoundError, WorkbenchError
 from workbench.models import VerdictLabel
-from workbench.schema import ClaimRow
 from workbench.settings import Settings
 
 
@@ -53,6 +53,23 @@ def test_similar_never_returns_the_same_outlet(loaded_desk: Desk) -> None:
     matches = loaded_desk.similar(claim, k=20)
     assert matches and all(m.outlet != "Harbour Gazette" for m in matches)
     assert len({m.claim_id for m in matches}) == len(matches) <= 20
+
+
+def test_a_serving_desk_matches_from_the_cards_it_holds_as_from_the_ledger(
+    loaded_desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    claim = claim_id_of(loaded_desk, "Harbour Gazette", "evacuated")
+    from_ledger = loaded_desk.similar(claim, k=20)
+    loaded_desk.keep_warm()
+    deadline = time.monotonic() + 10
+    while len(loaded_desk.ledger._cards) < loaded_desk.ledger.count_claims():
+        assert time.monotonic() < deadline, "the cards were never read"
+        time.sleep(0.05)
+    monkeypatch.setattr(loaded_desk.ledger, "claim_details", lambda ids: pytest.fail(str(ids)))
+    matches = loaded_desk.match_text("floods killed twelve people", k=20)
+    assert len(matches) == loaded_desk.ledger.count_claims()  # every claim, from memory
+    monkeypatch.undo()
+    assert loaded_desk.similar(claim, k=20) == from_ledger
 
 
 def test_match_text_filters_by_language(loaded_desk: Desk) -> None:
@@ -232,8 +249,8 @@ def test_a_withdrawal_during_an_ingest_waits_its_turn(
 
 
 def test_languages_take_turns_and_unrelated_fillers_come_last_by_cosine() -> None:
-    def row(claim_id: str, language: str) -> ClaimRow:
-        return ClaimRow(claim_id, "", "", language, "a", 0, 0, 0, False, "o", "", None, "")
+    def row(claim_id: str, language: str) -> Card:
+        return Card(claim_id, "", language, "a", "o", "", None)
 
     candidates = [
         (row("en-1", "en"), 0.9),

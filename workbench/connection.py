@@ -59,11 +59,11 @@ class HeldConnection:
         for IDLE_SECONDS.
         """
         with self._hold:
-            if self._held is not None and self._held_file != _file_id(self.path):
+            if self._held is not None and self._held_file != file_id(self.path):
                 self._let_go()  # the file was replaced (a restore): open the new one
             if self._held is None:
                 self._held, self._held_since = self._open(), time.time()
-                self._held_file = _file_id(self.path)
+                self._held_file = file_id(self.path)
                 _start_watching()
                 if self._warmer is not None:
                     self._warm_in_background()
@@ -177,7 +177,8 @@ def _close_all() -> None:
         connection.close()
 
 
-def _file_id(path: Path) -> tuple[int, int] | None:
+def file_id(path: Path) -> tuple[int, int] | None:
+    """Which file is at `path` now (a restore puts another there)."""
     try:
         status = path.stat()
     except FileNotFoundError:

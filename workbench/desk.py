@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.bands import Bands, guard_band
+from workbench.cards import Card
 from workbench.embed import Encoder, load_encoder
 from workbench.errors import IndexOutdatedError, InputError, NotFoundError, WorkbenchError
 from workbench.index import locked
@@ -32,7 +33,6 @@ from workbench.provenance import (
     source_to_json,
 )
 from workbench.retrieval import Retriever
-from workbench.schema import ClaimRow
 from workbench.settings import Settings
 from workbench.sources import Source, SourceRegistry
 from workbench.text import clean_for_index
@@ -176,12 +176,15 @@ class Desk:
 
         What it holds (lists of a million claim ids, among others) is frozen out of Python's
         cyclic garbage collector, whose full passes took 50-90 ms at a million claims while they
-        still walked it: the slowest 1% of matches. The ledger's caches are kept warm, as the
-        first lookups after opening it were the slowest of the rest (see `Ledger.warm`).
+        still walked it: the slowest 1% of matches.
         """
         with self._lock:
             self._index = index
         gc.freeze()
+
+    def keep_warm(self) -> None:
+        """For a process that serves matches (the app): keep the ledger's caches warm and its
+        claims' cards in memory (see `Ledger.warm`), from now on."""
         self.ledger.keep_warm()
 
     def _embed_missing(self, index: Retriever, progress: ProgressCallback | None) -> int:
@@ -390,7 +393,7 @@ class Desk:
         text: str,
         language: str,
         k: int,
-        keep: Callable[[ClaimRow], bool],
+        keep: Callable[[Card], bool],
         balance: bool = False,
     ) -> list[Match]:
         index = self.index()
@@ -399,11 +402,11 @@ class Desk:
         while True:
             with self._lock:  # an ingest in another thread adds to this index between searches
                 hits = index.search(vector, text, language, min(fetch, len(index)))
-            kept: list[tuple[ClaimRow, float]] = []
+            kept: list[tuple[Card, float]] = []
             # Details are read a chunk at a time, until k candidates pass (all, to balance).
             for start in range(0, len(hits), 2 * k):
                 chunk = hits[start : start + 2 * k]
-                details = self.ledger.claim_details(hit.claim_id for hit in chunk)
+                details = self.ledger.cards(hit.claim_id for hit in chunk)
                 kept += [
                     (details[hit.claim_id], hit.cosine)
                     for hit in chunk
@@ -448,8 +451,8 @@ class Desk:
 
 
 def interleave_languages(
-    candidates: list[tuple[ClaimRow, float]], bands: Bands
-) -> list[tuple[ClaimRow, float]]:
+    candidates: list[tuple[Card, float]], bands: Bands
+) -> list[tuple[Card, float]]:
     """Each language's best related candidates first, then its second best, and so on;
     unrelated candidates last, by cosine.
 
@@ -472,7 +475,7 @@ def _bands_of(index: Retriever) -> Bands:
     return Bands(**index.dense.meta["bands"])
 
 
-def _match(row: ClaimRow, score: float, bands: Bands, text: str, language: str) -> Match:
+def _match(row: Card, score: float, bands: Bands, text: str, language: str) -> Match:
     """A match as shown: its band from the cosine, lowered where the guards say why."""
     band, reason = guard_band(text, str(row.text), bands.band(score), language or row.language)
     return Match(

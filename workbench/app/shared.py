@@ -41,6 +41,7 @@ def shared_desk() -> Desk:
     """One desk per server process, shared by every session (its methods are thread-safe)."""
     desk = Desk(load_settings())
     desk.index()  # load the model and catch the index up before the first user waits on it
+    desk.keep_warm()
     return desk
 
 
