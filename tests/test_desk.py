@@ -19,6 +19,7 @@ from workbench.desk import Desk, interleave_languages
 from workbench.embed import Encoder
 from workbench.errors import IndexMismatchError, NotFoundError, WorkbenchError
 from workbench.models import VerdictLabel
+from workbench.retrieval import Retriever
 from workbench.settings import Settings
 
 
@@ -81,6 +82,25 @@ def test_match_text_filters_by_language(loaded_desk: Desk) -> None:
 def test_unknown_claim_is_a_clear_error(loaded_desk: Desk) -> None:
     with pytest.raises(NotFoundError, match="cnope"):
         loaded_desk.similar("cnope")
+
+
+def test_a_desk_reads_its_index_again_only_when_another_process_saved_one(
+    loaded_desk: Desk, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    served = loaded_desk.index()
+    opened = []
+    monkeypatch.setattr(Retriever, "open", lambda *args: opened.append(args) or pytest.fail())
+    loaded_desk.ingest([DATA / "conflict.jsonl"])
+    assert loaded_desk.index() is served and not opened  # added to the one in memory
+    assert len(served) == loaded_desk.ledger.count_claims() and served.is_as_saved()
+    monkeypatch.undo()
+
+    other = Desk(settings, encoder=loaded_desk.encoder)  # as another process
+    other.withdraw_article(loaded_desk.claims().article_id.iloc[0], "editor", "retracted")
+    assert not served.is_as_saved()
+    loaded_desk.sync_index()
+    assert loaded_desk.index() is not served  # read again from what the other one saved
+    assert len(loaded_desk.index()) == len(other.index()) < len(served)
 
 
 def test_deleted_index_catches_up_from_the_ledger(loaded_desk: Desk, settings: Settings) -> None:

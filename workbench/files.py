@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from collections.abc import Iterator
@@ -26,3 +27,12 @@ def write_atomically(path: Path, text: str) -> None:
         handle.write(text)
         handle.flush()
         os.fsync(handle.fileno())
+
+
+def saved_state(manifest: Path) -> tuple[int, str]:
+    """The generation and creation time an index's manifest names; (0, "") before any save."""
+    try:
+        saved = json.loads(manifest.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return 0, ""
+    return int(saved["generation"]), str(saved["created"])

@@ -160,6 +160,10 @@ class Retriever:
         self.dense.save()
         self.lexical.save()
 
+    def is_as_saved(self) -> bool:
+        """Whether no other process has saved either index since this one opened or saved it."""
+        return self.dense.is_as_saved() and self.lexical.is_as_saved()
+
     def search(self, vector: np.ndarray, text: str, language: str, k: int) -> list[Hit]:
         """The best k claims for one query, by fused score, each with its cosine."""
         depth = max(k, self.fusion.depth)
