@@ -15,9 +15,10 @@ import pytest
 from tests.conftest import DATA
 from workbench.bands import Bands
 from workbench.cards import Card
-from workbench.desk import Desk, interleave_languages
+from workbench.desk import Desk
 from workbench.embed import Encoder
 from workbench.errors import IndexMismatchError, NotFoundError, WorkbenchError
+from workbench.matching import interleave_languages
 from workbench.models import VerdictLabel
 from workbench.retrieval import Retriever
 from workbench.settings import Settings

@@ -16,10 +16,10 @@ from tqdm import tqdm
 
 from workbench.backup import backup_ledger, restore_ledger
 from workbench.bench import bench_checkthat
-from workbench.desk import Desk, Progress, ProgressCallback
+from workbench.desk import Desk
 from workbench.errors import WorkbenchError
 from workbench.export import export_claimreview, export_csv, export_history_csv
-from workbench.models import Match, VerdictLabel
+from workbench.models import Match, Progress, ProgressCallback, VerdictLabel
 from workbench.pairs import ARTICLE_METHODS, bench_ans, bench_semeval, calibrate
 from workbench.scale import bench_scale
 from workbench.settings import REPO, load_settings

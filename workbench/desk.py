@@ -5,25 +5,25 @@ from __future__ import annotations
 import gc
 import logging
 import threading
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from workbench.bands import Bands, guard_band
+from workbench.bands import Bands
 from workbench.cards import Card
 from workbench.embed import Encoder, load_encoder
 from workbench.errors import IndexOutdatedError, InputError, NotFoundError, WorkbenchError
 from workbench.index import locked
-from workbench.ingest import Record, build_article, find_files, read_records
+from workbench.ingest import Record, batch_articles, find_files, read_records
 from workbench.ledger import Ledger
-from workbench.models import Article, Claim, Match, MatchBand
+from workbench.matching import interleave_languages, to_match
+from workbench.models import Article, Claim, IngestReport, Match, Progress, ProgressCallback
 from workbench.provenance import (
     Assessment,
     annotate_matches,
@@ -41,27 +41,6 @@ log = logging.getLogger(__name__)
 
 # How many nearest claims are looked at when linking a new claim to its near-duplicates.
 LINK_CANDIDATES = 20
-
-
-@dataclass(frozen=True)
-class Progress:
-    """How far a long job has got: units done of total (total 0 when unknown)."""
-
-    done: int
-    total: int
-    articles: int = 0
-    claims: int = 0
-
-
-ProgressCallback = Callable[[Progress], None]
-
-
-@dataclass
-class IngestReport:
-    added: int = 0
-    duplicates: int = 0
-    claims: int = 0
-    errors: list[InputError] = field(default_factory=list)
 
 
 class Desk:
@@ -282,7 +261,7 @@ class Desk:
         """Write each batch to the ledger, then embed it while the next batch is read and split."""
         with ThreadPoolExecutor(1, thread_name_prefix="encode") as pool:
             pending: tuple[list[Claim], Future[np.ndarray]] | None = None
-            for batch, end_byte in self._batches(records, report):
+            for batch, end_byte in batch_articles(records, report, self.settings.batch_size):
                 claims = self._store(batch, report, actor)
                 if pending:
                     self._add_to_index(index, *pending)
@@ -291,29 +270,6 @@ class Desk:
                     on_batch(end_byte)
             if pending:
                 self._add_to_index(index, *pending)
-
-    def _batches(
-        self, records: Iterable[Record | InputError], report: IngestReport
-    ) -> Iterator[tuple[list[tuple[Article, list[Claim]]], int]]:
-        """Articles with their claims, in batches of about `batch_size` claims."""
-        batch: list[tuple[Article, list[Claim]]] = []
-        pending, end_byte = 0, 0
-        for record in records:
-            if isinstance(record, InputError):
-                report.errors.append(record)
-                continue
-            try:
-                article, claims = build_article(record)
-            except InputError as error:
-                report.errors.append(error)
-                continue
-            batch.append((article, claims))
-            pending, end_byte = pending + len(claims), record.end_byte
-            if pending >= self.settings.batch_size or len(batch) >= self.settings.batch_size:
-                yield batch, end_byte
-                batch, pending = [], 0
-        if batch:
-            yield batch, end_byte
 
     def _store(
         self, batch: list[tuple[Article, list[Claim]]], report: IngestReport, actor: str
@@ -437,7 +393,7 @@ class Desk:
         bands = self.bands
         if balance:
             kept = interleave_languages(kept, bands)
-        return [_match(row, cosine, bands, text, language) for row, cosine in kept[:k]]
+        return [to_match(row, cosine, bands, text, language) for row, cosine in kept[:k]]
 
     def claims(self, article_id: str | None = None) -> pd.DataFrame:
         return self.ledger.list_claims(article_id)
@@ -467,43 +423,5 @@ class Desk:
         return describe_claims(self.ledger, self.registry(), claim_ids, self.bands.same)
 
 
-def interleave_languages(
-    candidates: list[tuple[Card, float]], bands: Bands
-) -> list[tuple[Card, float]]:
-    """Each language's best related candidates first, then its second best, and so on;
-    unrelated candidates last, by cosine.
-
-    Lexical search only finds claims in the query's language, so fused ranking favours them;
-    near-duplicates are wanted across languages, so each language gets its turn.
-    """
-    turns: Counter[str] = Counter()
-    keyed = []
-    for order, (row, cosine) in enumerate(candidates):
-        if bands.band(cosine) == MatchBand.UNRELATED:
-            # Fillers after every related match, closest in meaning first.
-            keyed.append((True, 0, -cosine, order, (row, cosine)))
-        else:
-            keyed.append((False, turns[row.language], 0.0, order, (row, cosine)))
-            turns[row.language] += 1
-    return [candidate for *_, candidate in sorted(keyed, key=lambda item: item[:4])]
-
-
 def _bands_of(index: Retriever) -> Bands:
     return Bands(**index.dense.meta["bands"])
-
-
-def _match(row: Card, score: float, bands: Bands, text: str, language: str) -> Match:
-    """A match as shown: its band from the cosine, lowered where the guards say why."""
-    band, reason = guard_band(text, str(row.text), bands.band(score), language or row.language)
-    return Match(
-        claim_id=str(row.claim_id),
-        text=str(row.text),
-        outlet=str(row.outlet),
-        language=str(row.language),
-        article_id=str(row.article_id),
-        url=str(row.url),
-        published=row.published,
-        score=round(score, 4),
-        band=band,
-        band_reason=reason,
-    )

@@ -10,7 +10,7 @@ import logging
 import os
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -19,7 +19,7 @@ from typing import Any
 from workbench.claims import split_claims
 from workbench.errors import InputError
 from workbench.language import detect_language
-from workbench.models import Article, Claim
+from workbench.models import Article, Claim, IngestReport
 from workbench.text import clean_for_index, normalize
 
 log = logging.getLogger(__name__)
@@ -251,6 +251,31 @@ def _is_web_address(url: str) -> bool:
     """True unless the url names a scheme other than http or https (browsers ignore controls)."""
     scheme = _SCHEME.match(re.sub(r"[\x00-\x20]", "", url).lower())
     return scheme is None or scheme.group() in ("http:", "https:")
+
+
+def batch_articles(
+    records: Iterable[Record | InputError], report: IngestReport, batch_size: int
+) -> Iterator[tuple[list[tuple[Article, list[Claim]]], int]]:
+    """Articles with their claims, in batches of about `batch_size` claims, each with how far
+    into its file reading has got; bad records go to the report's errors."""
+    batch: list[tuple[Article, list[Claim]]] = []
+    pending, end_byte = 0, 0
+    for record in records:
+        if isinstance(record, InputError):
+            report.errors.append(record)
+            continue
+        try:
+            article, claims = build_article(record)
+        except InputError as error:
+            report.errors.append(error)
+            continue
+        batch.append((article, claims))
+        pending, end_byte = pending + len(claims), record.end_byte
+        if pending >= batch_size or len(batch) >= batch_size:
+            yield batch, end_byte
+            batch, pending = [], 0
+    if batch:
+        yield batch, end_byte
 
 
 def build_article(record: Record) -> tuple[Article, list[Claim]]:

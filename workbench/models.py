@@ -1,10 +1,13 @@
-"""The values passed between stages: articles, claims, matches and verdicts."""
+"""The values passed between stages: articles, claims, matches, verdicts and ingest reports."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+
+from workbench.errors import InputError
 
 
 class VerdictLabel(StrEnum):
@@ -83,3 +86,24 @@ class Verdict:
     note: str
     created_at: datetime
     evidence: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a long job has got: units done of total (total 0 when unknown)."""
+
+    done: int
+    total: int
+    articles: int = 0
+    claims: int = 0
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+@dataclass
+class IngestReport:
+    added: int = 0
+    duplicates: int = 0
+    claims: int = 0
+    errors: list[InputError] = field(default_factory=list)

@@ -9,8 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from workbench.app.shared import PUBLISHED_COLUMN, reviewer, shared_desk
-from workbench.desk import Progress
 from workbench.ingest import SUFFIXES, save_uploads
+from workbench.models import Progress
 from workbench.review import articles_by_outlet, facets
 
 
