@@ -15,6 +15,17 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from workbench.numbers import (
+    CURRENCY,
+    Number,
+    Token,
+    fold,
+    read_digits,
+    read_number_words,
+    reading,
+    word_at,
+    wordset,
+)
 from workbench.sources import fold_indexed, word_readings
 
 
@@ -42,23 +53,6 @@ _PRE = {  # checked in this order: "لا يتجاوز" is "up to" before "يتج
 }
 _BARRIER = "(?:حاجز|عتبه|مستوي|سقف)"  # "يتخطى حاجز الـ80 دولاراً"
 _POST = "at least|or more|على الأقل|أو أكثر"  # after the number (and its noun); "تقريباً" is about
-# "form form=value:kind"; kinds: unit (0-9), ten, teen, tens, hundred (a multiplier: "two
-# hundred", "ثلاث مئة"), scale, plural (vague alone: "آلاف"), whole, half, pre ("أحد" of "أحد عشر").
-_NUMBER_WORDS = (
-    "zero=0 one=1 two=2 three=3 four=4 five=5 six=6 seven=7 eight=8 nine=9 ten=10:ten "
-    "eleven=11:teen twelve=12:teen thirteen=13:teen fourteen=14:teen fifteen=15:teen "
-    "sixteen=16:teen seventeen=17:teen eighteen=18:teen nineteen=19:teen twenty=20:tens "
-    "thirty=30:tens forty=40:tens fifty=50:tens sixty=60:tens seventy=70:tens eighty=80:tens "
-    "ninety=90:tens hundred=100:hundred dozen=12:hundred thousand=1e3:scale million=1e6:scale "
-    "billion=1e9:scale واحد واحدة=1 اثنان اثنين اثنتان اثنتين=2 ثلاث ثلاثة=3 أربع أربعة=4 "
-    "خمس خمسة=5 ست ستة=6 سبع سبعة=7 ثمان ثماني ثمانية=8 تسع تسعة=9 عشر عشرة=10:ten "
-    "أحد إحدى=1:pre اثنا اثني اثنتا اثنتي=2:pre مئة مائة=100:hundred "
-    "مئتان مئتين مئتي مائتان مائتين مائتي=200:whole ألف=1e3:scale ألفان ألفين ألفي=2e3:whole "
-    "آلاف=1e3:plural ألفا=1e3:scale مليونا=1e6:scale مليارا=1e9:scale "
-    "مليون=1e6:scale مليونان مليونين مليوني=2e6:whole ملايين=1e6:plural "
-    "مليار=1e9:scale مليارين ملياري=2e9:whole مليارات=1e9:plural نصف=0.5:half"
-)
-_TENS = ("عشر", "ثلاث", "أربع", "خمس", "ست", "سبع", "ثمان", "تسع")  # + ون/ين; 3-9 also + مئة
 _MONTHS = (
     "january february march april may june july august september october november december jan "
     "feb mar apr jun jul aug sep sept oct nov dec يناير فبراير مارس أبريل إبريل مايو يونيو يونيه "
@@ -71,10 +65,8 @@ _NAMES = (
     "division brigade regiment battalion corps line route road highway resolution article no "
     "number phase flight فرقة لواء كتيبة فوج فيلق طريق قرار مادة بند رقم خط مرحلة"
 )
-_ORDINALS = "حادي ثاني ثالث رابع خامس سادس سابع ثامن تاسع"  # "الحادي عشر" is not ten
 _SUBSET = "including among بينهم بينهن منهم منهن ضمنهم بين ضمن"
 _STOPS = "and but while whereas when after as بينما فيما حين لكن إضافة"
-_NOT_ONE = "no any every each the this that which someone"
 # Normalised noun: English words, then Arabic stems ("*" for a stem that takes endings).
 _COUNTS = {
     "killed": "killed kill kills killing dead died die dies death deaths toll fatalities "
@@ -103,16 +95,6 @@ _COUNTS = {
 }
 _CASUALTIES = ("killed", "wounded")
 _PERCENT = "%|percent|per cent|pour cent|بالمئة|بالمائة|في المئة|في المائة"
-_CURRENCY = frozenset("$€£")
-_SUFFIX_SCALES = {"bn": 1e9, "mn": 1e6, "m": 1e6, "k": 1e3}  # "$1.5bn", after a currency sign
-
-
-def _fold(text: str) -> str:
-    return fold_indexed(text)[0]
-
-
-def _wordset(words: str, separator: str | None = None) -> frozenset[str]:
-    return frozenset(_fold(word) for word in words.split(separator))
 
 
 @dataclass(frozen=True)
@@ -124,21 +106,6 @@ class Figure:
     text: str  # the span as written
     start: int
     end: int
-
-
-@dataclass
-class _Number:
-    first: int  # token indices, inclusive
-    last: int
-    value: float
-    upper: float | None = None
-    unit: str = ""  # "percent" or "money" when written beside the number
-    waw: bool = False  # written with a leading "و", as the second half of a range can be
-    digits: bool = False
-
-
-Token = tuple[str, int, int, bool]  # folded text, start, end, is a word
-Reading = tuple[float, str, bool, bool]  # value, kind, written with و, written with ال
 
 
 def extract_figures(text: str, language: str = "") -> list[Figure]:
@@ -207,110 +174,51 @@ def _bounds(figure: Figure) -> tuple[float, float]:
     return low, high
 
 
-def _numbers(tokens: list[Token], folded: str, text: str, offsets: list[int]) -> Iterator[_Number]:
+def _numbers(tokens: list[Token], folded: str, text: str, offsets: list[int]) -> Iterator[Number]:
     """Numbers in digits or words, with their scale and unit, less years, dates and names."""
     i = 0
     while i < len(tokens):
-        number = _digits(tokens, i, folded) or _number_words(tokens, i)
+        number = read_digits(tokens, i, folded) or read_number_words(tokens, i)
         if number is None:
             i += 1
             continue
-        scale = _reading(_word(tokens, number.last + 1))
+        scale = reading(word_at(tokens, number.last + 1))
         if number.digits and scale and scale[1] in ("scale", "plural") and not scale[2]:
             number.value, number.last = number.value * scale[0], number.last + 1
-            half = _reading(_word(tokens, number.last + 1))
+            half = reading(word_at(tokens, number.last + 1))
             if half and half[1] == "half" and half[2]:
                 number.value, number.last = number.value + scale[0] / 2, number.last + 1
         following = " ".join(t[0] for t in tokens[number.last + 1 : number.last + 3])
         unit = next((u for u in _PERCENT_WORDS if f"{following} ".startswith(f"{u} ")), "")
         if unit:
             number.unit, number.last = "percent", number.last + len(unit.split())
-        elif number.first and tokens[number.first - 1][0] in _CURRENCY:
+        elif number.first and tokens[number.first - 1][0] in CURRENCY:
             number.unit, number.first = "money", number.first - 1
-        elif _lookup(_word(tokens, number.last + 1)) == "money":
+        elif _lookup(word_at(tokens, number.last + 1)) == "money":
             number.unit = "money"
         i = number.last + 1
         if not _is_excluded(tokens, number, text, offsets):
             yield number
 
 
-def _digits(tokens: list[Token], i: int, folded: str) -> _Number | None:
-    digits, start, end, is_word = tokens[i]
-    if is_word or not digits[0].isdigit():
-        return None
-    before, after = folded[max(0, start - 2) : start], folded[end : end + 3]
-    suffix = re.match(r"(bn|mn|m|k)\b", after) if before[-1:] in _CURRENCY else None
-    if not suffix and (
-        re.search(r"[a-z]$|[a-z][-_]$|\d[/:]$", before) or re.match(r"[a-z]|[/:]\d", after)
-    ):
-        return None  # an id ("F-16", "A320"), an ordinal ("4th"), a date or a time
-    value = _digit_value(digits)
-    if value is None:
-        return None
-    scale = _SUFFIX_SCALES[suffix[1]] if suffix else 1.0
-    return _Number(i, i + (suffix is not None), value * scale, digits=True)
-
-
-def _digit_value(digits: str) -> float | None:
-    """1,200 and ١٬٢٠٠ are thousands; 1.5, ١٫٥ and the French 1,5 are decimals."""
-    digits = re.sub("[\u00a0\u202f \u066c]", "", digits).replace("\u066b", ".")
-    for separator in (",", "."):
-        head, *groups = digits.split(separator)
-        if groups and all(len(g) == 3 for g in groups) and (separator == "," or len(groups) > 1):
-            digits = head + "".join(groups)
-        elif separator == "," and len(groups) == 1:
-            digits = f"{head}.{groups[0]}"
-        elif len(groups) > 1:
-            return None
-    return float(digits)
-
-
-def _tables() -> tuple[dict[str, tuple[float, str]], dict[str, str], list[tuple[str, str]]]:
-    """Number words (value, kind), count words and count stems, folded."""
-    numbers: dict[str, tuple[float, str]] = {}
-    forms: list[str] = []
-    for item in _NUMBER_WORDS.split():
-        word, _, spec = item.partition("=")
-        forms.append(_fold(word))
-        if spec:
-            value, _, kind = spec.partition(":")
-            numbers.update((form, (float(value), kind or "unit")) for form in forms)
-            forms = []
-    for n, stem in enumerate(map(_fold, _TENS), start=2):
-        numbers.update({stem + "ون": (n * 10.0, "tens"), stem + "ين": (n * 10.0, "tens")})
-        if n > 2:
-            numbers.update(
-                {stem + "ميه": (n * 100.0, "whole"), stem + "مايه": (n * 100.0, "whole")}
-            )
-    exact = {_fold(w): noun for noun, ws in _COUNTS.items() for w in ws.split() if w[-1] != "*"}
+def _tables() -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """Count words and count stems, folded."""
+    exact = {fold(w): noun for noun, ws in _COUNTS.items() for w in ws.split() if w[-1] != "*"}
     stems = [
-        (_fold(w[:-1]), noun) for noun, ws in _COUNTS.items() for w in ws.split() if w[-1] == "*"
+        (fold(w[:-1]), noun) for noun, ws in _COUNTS.items() for w in ws.split() if w[-1] == "*"
     ]
-    return numbers, exact, stems
+    return exact, stems
 
 
-_WORDS, _EXACT, _STEMS = _tables()
+_EXACT, _STEMS = _tables()
 _PRE_PATTERNS = [
-    (q, re.compile(rf"(?:^|\W)[وف]?([بل]?(?:{_fold(p)}))(?:\s+{_BARRIER})?\W*(?:ال)?$"))
+    (q, re.compile(rf"(?:^|\W)[وف]?([بل]?(?:{fold(p)}))(?:\s+{_BARRIER})?\W*(?:ال)?$"))
     for q, p in _PRE.items()
 ]
-_POST_PATTERN = re.compile(rf"\W*(?:\w+\s+)?(?:({_fold(_POST)})|(تقريبا))\b")
-_PERCENT_WORDS = sorted(_wordset(_PERCENT, "|"), key=len, reverse=True)
-_MONTH_WORDS, _TIME_WORDS, _NAME_WORDS = _wordset(_MONTHS), _wordset(_TIMES), _wordset(_NAMES)
-_SUBSET_WORDS, _STOP_WORDS, _NOT_ONE_WORDS = _wordset(_SUBSET), _wordset(_STOPS), _wordset(_NOT_ONE)
-_ORDINAL_STEMS = tuple(_wordset(_ORDINALS))
-
-
-def _word(tokens: list[Token], j: int) -> str:
-    return tokens[j][0] if 0 <= j < len(tokens) and tokens[j][3] else ""
-
-
-def _reading(word: str) -> Reading | None:
-    """A number word's value and kind, and whether it was written with و and with ال."""
-    for rest, waw, article in word_readings(word):
-        if rest in _WORDS:
-            return (*_WORDS[rest], waw, article)
-    return None
+_POST_PATTERN = re.compile(rf"\W*(?:\w+\s+)?(?:({fold(_POST)})|(تقريبا))\b")
+_PERCENT_WORDS = sorted(wordset(_PERCENT, "|"), key=len, reverse=True)
+_MONTH_WORDS, _TIME_WORDS, _NAME_WORDS = wordset(_MONTHS), wordset(_TIMES), wordset(_NAMES)
+_SUBSET_WORDS, _STOP_WORDS = wordset(_SUBSET), wordset(_STOPS)
 
 
 def _lookup(word: str) -> str:
@@ -323,77 +231,12 @@ def _lookup(word: str) -> str:
     return ""
 
 
-def _number_words(tokens: list[Token], i: int) -> _Number | None:
-    word, following = _word(tokens, i), _word(tokens, i + 1)
-    found = _reading(word)
-    if word in ("a", "an"):  # "a dozen", "a hundred", "a million"
-        scale = _reading(following)
-        found = (1.0, "unit", False, False) if scale and scale[1] in ("hundred", "scale") else None
-    if found is None or found[1] == "half":
-        return None
-    if word == "one" and (following in ("of", "another") or _word(tokens, i - 1) in _NOT_ONE_WORDS):
-        return None
-    parts, j = [found], i
-    while True:
-        k, connector = j + 1, ""
-        if k < len(tokens) and tokens[k][0] in ("and", "-"):
-            k, connector = k + 1, tokens[k][0]
-        part = _reading(_word(tokens, k))
-        if part is None or not _joins(parts[-1], part, connector, _word(tokens, k)):
-            break
-        parts.append(part)
-        j = k
-    kinds = [part[1] for part in parts]
-    previous = [rest for rest, _, _ in word_readings(_word(tokens, i - 1))]
-    if (
-        (kinds[0] == "pre" and kinds[1:2] != ["ten"])
-        or kinds == ["plural"]
-        or (kinds == ["ten"] and any(rest.startswith(_ORDINAL_STEMS) for rest in previous))
-        # "الاثنين" alone is Monday; "الاثنين الآخرين" is "the other two".
-        or (kinds == ["unit"] and found[0] == 2 and found[3] and not following.startswith("ال"))
-    ):
-        return None
-    total = current = 0.0
-    last_scale = 1.0
-    for value, kind, _, _ in parts:
-        if kind == "hundred":
-            current = (current or 1) * value
-        elif kind in ("scale", "plural"):
-            total, current, last_scale = total + (current or 1) * value, 0.0, value
-        elif kind == "half":
-            total += last_scale / 2
-        else:
-            current += value
-    return _Number(i, j, total + current, waw=found[2])
-
-
-def _joins(previous: Reading, following: Reading, connector: str, word: str) -> bool:
-    """Whether a number word continues the one before ("خمسة وعشرين", "two hundred")."""
-    before, kind, waw, arabic = previous[1], following[1], following[2], not word.isascii()
-    small = kind in ("unit", "ten", "teen", "tens", "whole")
-    if connector:
-        return (connector == "-" and before == "tens" and kind == "unit") or (
-            connector == "and" and before in ("hundred", "scale") and small
-        )
-    if kind in ("scale", "plural"):
-        return not waw and before not in ("scale", "plural", "half")
-    if kind in ("hundred", "half"):
-        return (kind == "hundred" and not waw and before == "unit") or (waw and before == "scale")
-    if kind == "ten" and arabic:
-        return not waw and before in ("unit", "pre")  # "ثلاثة عشر", "أحد عشر"
-    if small and before in ("hundred", "scale", "whole"):
-        return waw or not arabic
-    return (kind == "tens" and waw and before == "unit") or (
-        kind == "unit" and before == "tens" and not arabic
-    )
-
-
-def _is_excluded(tokens: list[Token], number: _Number, text: str, offsets: list[int]) -> bool:
+def _is_excluded(tokens: list[Token], number: Number, text: str, offsets: list[int]) -> bool:
     """Years, dates, times and names ("Line 3", "اللواء 93") are not figures."""
     if number.unit:
         return False
     before = number.first - (2 if number.first and tokens[number.first - 1][0] in ",/" else 1)
-    previous, following = _word(tokens, before), _word(tokens, number.last + 1)
+    previous, following = word_at(tokens, before), word_at(tokens, number.last + 1)
     year = re.fullmatch(r"\d{4}", tokens[number.first][0]) and 1900 <= number.value <= 2100
     if year and number.first == number.last:
         return not _lookup(following)  # "2000 tents" is a figure
@@ -404,9 +247,9 @@ def _is_excluded(tokens: list[Token], number: _Number, text: str, offsets: list[
     return following in _TIME_WORDS or "ساعه" in rests or bool(rests & _NAME_WORDS)
 
 
-def _merge_ranges(tokens: list[Token], numbers: list[_Number]) -> list[_Number]:
+def _merge_ranges(tokens: list[Token], numbers: list[Number]) -> list[Number]:
     """Join "between 30 and 40", "30-40", "ما بين ٣٠ و٤٠" into one figure; drop scores ("2-1")."""
-    merged: list[_Number] = []
+    merged: list[Number] = []
     for number in numbers:
         previous = merged[-1] if merged else None
         link = _range_link(tokens, previous, number) if previous else ""
@@ -414,15 +257,15 @@ def _merge_ranges(tokens: list[Token], numbers: list[_Number]) -> list[_Number]:
             merged.pop()
         elif previous and link:
             unit = previous.unit or number.unit
-            merged[-1] = _Number(previous.first, number.last, previous.value, number.value, unit)
+            merged[-1] = Number(previous.first, number.last, previous.value, number.value, unit)
         else:
             merged.append(number)
     return merged
 
 
-def _range_link(tokens: list[Token], a: _Number, b: _Number) -> str:
+def _range_link(tokens: list[Token], a: Number, b: Number) -> str:
     between = " ".join(tokens[j][0] for j in range(a.last + 1, b.first))
-    before = _word(tokens, a.first - 1)
+    before = word_at(tokens, a.first - 1)
     opened = any(rest in ("between", "بين") for rest, _, _ in word_readings(before))
     if between in ("-", "–", "—") and a.digits and b.digits:
         return "range" if b.value > a.value else "score"
@@ -433,17 +276,17 @@ def _range_link(tokens: list[Token], a: _Number, b: _Number) -> str:
     return "range" if opened and (between in ("and", "و") or (not between and b.waw)) else ""
 
 
-def _counts(tokens: list[Token], number: _Number, low: int, high: int) -> str:
+def _counts(tokens: list[Token], number: Number, low: int, high: int) -> str:
     """What a figure counts (see the module docstring)."""
     after: list[str] = []
     for j in range(number.last + 1, min(high, number.last + 7)):
-        word = _word(tokens, j)
+        word = word_at(tokens, j)
         if not word or word in _STOP_WORDS or (word[0] == "و" and _lookup(word[1:]) in _CASUALTIES):
             break
         after.append(word)
     before: list[str] = []
     for j in range(number.first - 1, max(low, number.first - 5) - 1, -1):
-        word = _word(tokens, j)
+        word = word_at(tokens, j)
         if not word or word in _STOP_WORDS:
             break
         before.append(word)
