@@ -226,6 +226,21 @@ def test_refuses_to_write_after_another_process_saved(tmp_path: Path) -> None:
     assert ClaimIndex.open(folder, "model-a", 8).claim_ids == {"a", "b"}
 
 
+def test_a_rebuild_deletes_the_vectors_file_no_saved_generation_reads(tmp_path: Path) -> None:
+    folder = tmp_path / "idx"
+    index = ClaimIndex(folder, "model-a", 8)
+    index.add(ids("c", 10), unit_vectors(10))
+    index.save()
+    saved = json.loads((folder / "manifest.json").read_text())["vectors"]
+    index.rebuild()
+    index.rebuild()  # as an ingest that grows the index past two sizes before it saves
+    vectors = sorted(p.name for p in folder.glob("vectors-*"))
+    assert len(vectors) == 2 and saved in vectors  # the saved one, and the one in use
+    index.save()
+    assert [p.name for p in folder.glob("vectors-*")] == [index._vectors.path.name]
+    assert ClaimIndex.open(folder, "model-a", 8).claim_ids == set(ids("c", 10))
+
+
 def test_an_open_index_reads_its_vectors_after_a_newer_save_deletes_them(tmp_path: Path) -> None:
     folder = tmp_path / "idx"
     first = ClaimIndex(folder, "model-a", 8)

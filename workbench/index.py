@@ -240,11 +240,14 @@ class ClaimIndex:
         """Compact the stored rows and build the index that their number calls for."""
         started = time.perf_counter()
         source, self._faiss = self._vectors, None  # free the old index before building
+        source_saved = self._file_saved
         self._vectors, self._file_saved = _RowFile.fresh(self.folder, self.dimension), False
         written = 0
         for _, chunk in self._live_chunks(source):
             self._vectors.write(written, chunk)
             written += len(chunk)
+        if not source_saved:  # no manifest reads it: an ingest that grows the index far would
+            source.path.unlink(missing_ok=True)  # otherwise leave one file per rebuild until saved
         self._ids = [claim_id for claim_id in self._ids if claim_id]
         self._rows = {claim_id: row for row, claim_id in enumerate(self._ids)}
         if len(self._ids) < self.exact_limit:
