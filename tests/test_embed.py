@@ -2,6 +2,8 @@
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +22,7 @@ from workbench.embed import (
     load_encoder,
 )
 from workbench.errors import ModelError
-from workbench.settings import load_settings
+from workbench.settings import REPO, load_settings
 
 
 def local_sentence_transformer() -> Path:
@@ -105,3 +107,28 @@ def test_the_default_model_takes_its_bands_from_the_bands_file(encoder: Encoder)
 def test_a_model_missing_from_the_bands_file_keeps_guessed_bands_marked(tmp_path: Path) -> None:
     bands = load_bands(E5_SMALL, GUESSED_BANDS[E5_SMALL], tmp_path / "bands.json")
     assert bands == Bands(0.9, 0.85) and not bands.is_calibrated
+
+
+@pytest.mark.parametrize(("given", "expected"), [(None, "4"), ("30", "30")])
+def test_openblas_threads_sleep_soon_unless_the_user_says_otherwise(
+    given: str | None, expected: str
+) -> None:
+    environment = {k: v for k, v in os.environ.items() if k != "OPENBLAS_THREAD_TIMEOUT"}
+    if given is not None:
+        environment["OPENBLAS_THREAD_TIMEOUT"] = given
+    shown = subprocess.run(
+        [sys.executable, "-c", SHOW_BLAS_TIMEOUT],
+        cwd=REPO,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert shown == ["False", expected]  # numpy not loaded before the setting
+
+
+SHOW_BLAS_TIMEOUT = """
+import os, sys
+import workbench
+print("numpy" in sys.modules, os.environ["OPENBLAS_THREAD_TIMEOUT"])
+"""
