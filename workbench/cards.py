@@ -36,10 +36,10 @@ class Cards:
     """Every claim's card by claim id, read from the ledger a chunk at a time.
 
     Matching read them from the ledger by key: about 5 ms of every match at a million claims
-    (two DuckDB lookups), against microseconds from memory, for about 350 MB. Claims and
-    articles are never changed once written (a withdrawal is kept apart), so a card never goes
-    stale while the file is the same; claims written since the last read are looked up in the
-    ledger until the next read.
+    (two DuckDB lookups), against 0.1 ms from memory, for about 550 MB more (what DuckDB read
+    to serve them included). Claims and articles are never changed once written (a withdrawal
+    is kept apart), so a card never goes stale while the file is the same; claims written since
+    the last read are looked up in the ledger until the next read.
     """
 
     def __init__(self) -> None:

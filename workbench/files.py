@@ -29,10 +29,11 @@ def write_atomically(path: Path, text: str) -> None:
         os.fsync(handle.fileno())
 
 
-def saved_state(manifest: Path) -> tuple[int, str]:
-    """The generation and creation time an index's manifest names; (0, "") before any save."""
+def is_as_saved(manifest: Path, generation: int, created: str) -> bool:
+    """Whether an index's manifest still names the generation and creation time that an index
+    in memory was opened or last saved as (generation 0: never saved, and no manifest)."""
     try:
         saved = json.loads(manifest.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return 0, ""
-    return int(saved["generation"]), str(saved["created"])
+        return generation == 0
+    return (saved["generation"], saved["created"]) == (generation, created)

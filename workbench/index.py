@@ -26,7 +26,7 @@ import faiss
 import numpy as np
 
 from workbench.errors import IndexMismatchError, IndexOutdatedError
-from workbench.files import saved_state, write_atomically
+from workbench.files import is_as_saved, write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -147,8 +147,7 @@ class ClaimIndex:
     def is_as_saved(self) -> bool:
         """Whether the files on disk still hold this index as it was opened or last saved (no
         other process has saved another since)."""
-        saved = saved_state(self.folder / MANIFEST)
-        return saved == (self._generation, self.created if self._generation else "")
+        return is_as_saved(self.folder / MANIFEST, self._generation, self.created)
 
     def __contains__(self, claim_id: object) -> bool:
         return claim_id in self._rows

@@ -29,7 +29,7 @@ import bm25s
 import numpy as np
 
 from workbench.errors import IndexMismatchError, IndexOutdatedError
-from workbench.files import saved_state, write_atomically
+from workbench.files import is_as_saved, write_atomically
 from workbench.normalise import DEFAULT_RULES, VERSION, Rules, tokenise
 
 MANIFEST = "manifest.json"
@@ -120,8 +120,7 @@ class LexicalIndex:
     def is_as_saved(self) -> bool:
         """Whether the files on disk still hold this index as it was opened or last saved (no
         other process has saved another since)."""
-        saved = saved_state(self.folder / MANIFEST)
-        return saved == (self._generation, self.created if self._generation else "")
+        return is_as_saved(self.folder / MANIFEST, self._generation, self.created)
 
     def __contains__(self, claim_id: object) -> bool:
         return claim_id in self._rows
