@@ -35,3 +35,14 @@ def test_scale_bench_builds_and_measures(
     assert result["index_kind"] == "ivf-sq8"
     assert result["index_params"]["trained_for"] == result["claims"]
     assert 0.8 <= result["recall@10"] <= 1.0
+    shares = result["ingest_stage_share"]
+    assert set(shares) == {
+        "reading and splitting",
+        "writing the ledger",
+        "embedding",
+        "waiting for the encoder",
+        "adding to the indexes",
+        "linking near-duplicates",
+    }
+    on_the_main_thread = sum(share for stage, share in shares.items() if stage != "embedding")
+    assert all(share > 0 for share in shares.values()) and 0.5 < on_the_main_thread <= 1.0

@@ -185,7 +185,8 @@ class Desk:
                 claim_ids, texts, languages = map(
                     list, zip(*chunk[start : start + self.settings.batch_size], strict=True)
                 )
-                self._add(index, claim_ids, texts, languages, self._encode(texts))
+                vectors = self._encode(texts)
+                self._add(index, claim_ids, texts, languages, vectors, IngestReport())
                 done += len(claim_ids)
                 if progress:
                     progress(Progress(done, max(total, done), claims=done))
@@ -258,18 +259,34 @@ class Desk:
         actor: str,
         on_batch: Callable[[int], None] | None,
     ) -> None:
-        """Write each batch to the ledger, then embed it while the next batch is read and split."""
+        """Write each batch to the ledger, then embed it while the next batch is read and split.
+
+        Linking a batch waits for its vectors, and the next batch is embedded only then: doing
+        both at once was slower on two cores, as each slowed the other.
+        """
+
+        def embed(texts: list[str]) -> np.ndarray:
+            with report.timing("embedding"):
+                return self._encode(texts)
+
+        batches = batch_articles(records, report, self.settings.batch_size)
         with ThreadPoolExecutor(1, thread_name_prefix="encode") as pool:
             pending: tuple[list[Claim], Future[np.ndarray]] | None = None
-            for batch, end_byte in batch_articles(records, report, self.settings.batch_size):
-                claims = self._store(batch, report, actor)
+            while True:
+                with report.timing("reading and splitting"):
+                    item = next(batches, None)
+                if item is None:
+                    break
+                batch, end_byte = item
+                with report.timing("writing the ledger"):
+                    claims = self._store(batch, report, actor)
                 if pending:
-                    self._add_to_index(index, *pending)
-                pending = (claims, pool.submit(self._encode, [c.clean_text for c in claims]))
+                    self._add_to_index(index, *pending, report)
+                pending = (claims, pool.submit(embed, [c.clean_text for c in claims]))
                 if on_batch:
                     on_batch(end_byte)
             if pending:
-                self._add_to_index(index, *pending)
+                self._add_to_index(index, *pending, report)
 
     def _store(
         self, batch: list[tuple[Article, list[Claim]]], report: IngestReport, actor: str
@@ -290,14 +307,20 @@ class Desk:
             return self.encoder.encode(texts)
 
     def _add_to_index(
-        self, index: Retriever, claims: list[Claim], vectors: Future[np.ndarray]
+        self,
+        index: Retriever,
+        claims: list[Claim],
+        vectors: Future[np.ndarray],
+        report: IngestReport,
     ) -> None:
         if not claims:
             return
         claim_ids = [claim.claim_id for claim in claims]
         texts = [claim.clean_text for claim in claims]
         languages = [claim.language for claim in claims]
-        self._add(index, claim_ids, texts, languages, vectors.result())
+        with report.timing("waiting for the encoder"):
+            result = vectors.result()
+        self._add(index, claim_ids, texts, languages, result, report)
 
     def _add(
         self,
@@ -306,10 +329,13 @@ class Desk:
         texts: list[str],
         languages: list[str],
         vectors: np.ndarray,
+        report: IngestReport,
     ) -> None:
         with self._lock:  # this process's readers may be searching this index
-            index.add(claim_ids, texts, languages, vectors)
-            self._link(index, claim_ids, vectors)
+            with report.timing("adding to the indexes"):
+                index.add(claim_ids, texts, languages, vectors)
+            with report.timing("linking near-duplicates"):
+                self._link(index, claim_ids, vectors)
 
     def _link(self, index: Retriever, claim_ids: list[str], vectors: np.ndarray) -> None:
         """Record each new claim's related claims from other outlets."""

@@ -149,6 +149,10 @@ def bench_scale(
         "note": "claims past the first embedded ones reuse perturbed embeddings" if copied else "",
         "ingest_claims_per_s": round(report.claims / ingest_seconds, 1),
         "encoder_claims_per_s": round(encoder_rate, 1),
+        # Shares of the ingest's wall-clock time; embedding runs beside the other stages.
+        "ingest_stage_share": {
+            stage: round(seconds / ingest_seconds, 3) for stage, seconds in report.seconds.items()
+        },
         "match_p50_ms": round(statistics.median(latencies), 1),
         "match_p99_ms": round(quantiles[98], 1),
         "retrieval_p50_ms": round(statistics.median(retrieval), 1),
