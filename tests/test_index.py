@@ -226,6 +226,19 @@ def test_refuses_to_write_after_another_process_saved(tmp_path: Path) -> None:
     assert ClaimIndex.open(folder, "model-a", 8).claim_ids == {"a", "b"}
 
 
+def test_an_index_knows_when_another_was_saved_in_its_place(tmp_path: Path) -> None:
+    folder = tmp_path / "idx"
+    held = ClaimIndex(folder, "model-a", 8)
+    assert held.is_as_saved()  # nothing saved, nothing on disk
+    held.add(ids("c", 3), unit_vectors(3))
+    held.save()
+    assert held.is_as_saved() and ClaimIndex.open(folder, "model-a", 8).is_as_saved()
+    other = ClaimIndex(folder, "model-a", 8)  # started afresh elsewhere, the same second
+    other.add(ids("d", 3), unit_vectors(3, seed=3))
+    other.save()  # its generation is 1 too
+    assert other.is_as_saved() and not held.is_as_saved()
+
+
 def test_a_rebuild_deletes_the_vectors_file_no_saved_generation_reads(tmp_path: Path) -> None:
     folder = tmp_path / "idx"
     index = ClaimIndex(folder, "model-a", 8)

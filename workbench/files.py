@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import uuid
 from collections.abc import Iterator
@@ -29,11 +28,11 @@ def write_atomically(path: Path, text: str) -> None:
         os.fsync(handle.fileno())
 
 
-def is_as_saved(manifest: Path, generation: int, created: str) -> bool:
-    """Whether an index's manifest still names the generation and creation time that an index
-    in memory was opened or last saved as (generation 0: never saved, and no manifest)."""
+def file_stamp(path: Path) -> tuple[int, int] | None:
+    """Which version of a file is at `path`: its inode and modification time (a replaced
+    manifest has a new inode), or None when there is none."""
     try:
-        saved = json.loads(manifest.read_text(encoding="utf-8"))
+        status = path.stat()
     except FileNotFoundError:
-        return generation == 0
-    return (saved["generation"], saved["created"]) == (generation, created)
+        return None
+    return status.st_ino, status.st_mtime_ns

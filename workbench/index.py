@@ -26,7 +26,7 @@ import faiss
 import numpy as np
 
 from workbench.errors import IndexMismatchError, IndexOutdatedError
-from workbench.files import is_as_saved, write_atomically
+from workbench.files import file_stamp, write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +89,7 @@ class ClaimIndex:
         self._vectors = _RowFile.fresh(self.folder, dimension)
         self._file_saved = False  # whether a saved generation reads the vectors file
         self._generation = 0
+        self._saved: tuple[int, int] | None = None  # the manifest this index was read or saved as
 
     @classmethod
     def open(
@@ -107,6 +108,7 @@ class ClaimIndex:
         path = index.folder / MANIFEST
         if not path.exists():
             return index
+        saved = file_stamp(path)  # read first: a later save changes it
         manifest = json.loads(path.read_text(encoding="utf-8"))
         if manifest.get("model") != model or manifest.get("dimension") != dimension:
             raise IndexMismatchError(
@@ -125,7 +127,7 @@ class ClaimIndex:
         index._rows = {claim_id: row for row, claim_id in enumerate(index._ids) if claim_id}
         index._vectors = _RowFile(index.folder / manifest["vectors"], dimension)
         index._file_saved = True
-        index._generation = generation
+        index._generation, index._saved = generation, saved
         index.kind, index.params = manifest["kind"], manifest["params"]
         index.meta, index.created = manifest["meta"], manifest["created"]
         stored = index._vectors.rows()  # opened now: readable even once a newer save deletes it
@@ -147,7 +149,7 @@ class ClaimIndex:
     def is_as_saved(self) -> bool:
         """Whether the files on disk still hold this index as it was opened or last saved (no
         other process has saved another since)."""
-        return is_as_saved(self.folder / MANIFEST, self._generation, self.created)
+        return file_stamp(self.folder / MANIFEST) == self._saved
 
     def __contains__(self, claim_id: object) -> bool:
         return claim_id in self._rows
@@ -284,6 +286,7 @@ class ClaimIndex:
             "meta": self.meta,
         }
         write_atomically(self.folder / MANIFEST, json.dumps(manifest, indent=2))
+        self._saved = file_stamp(self.folder / MANIFEST)  # saves are one at a time (`locked`)
         self._generation, self._file_saved = generation, True
         for old in self.folder.glob("*-*.*"):
             if old.name not in keep:

@@ -29,7 +29,7 @@ import bm25s
 import numpy as np
 
 from workbench.errors import IndexMismatchError, IndexOutdatedError
-from workbench.files import is_as_saved, write_atomically
+from workbench.files import file_stamp, write_atomically
 from workbench.normalise import DEFAULT_RULES, VERSION, Rules, tokenise
 
 MANIFEST = "manifest.json"
@@ -67,6 +67,7 @@ class LexicalIndex:
         self._postings: dict[int, tuple[list[int], list[int]]] = {}  # token -> (rows, counts)
         self._norms: np.ndarray | None = None  # the recent tier's length normalisation, cached
         self._generation = 0
+        self._saved: tuple[int, int] | None = None  # the manifest this index was read or saved as
         self._main_generation = 0  # the saved generation holding the main tier; 0 when unsaved
 
     @classmethod
@@ -76,6 +77,7 @@ class LexicalIndex:
         manifest_path = folder / MANIFEST
         if not manifest_path.exists():
             return cls(folder)
+        saved = file_stamp(manifest_path)  # read first: a later save changes it
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         if manifest.get("format") != FORMAT or manifest.get("normaliser") != VERSION:
             raise IndexOutdatedError(
@@ -86,6 +88,7 @@ class LexicalIndex:
             folder, Rules(**manifest["rules"]), manifest["k1"], manifest["b"], manifest["merge"]
         )
         index.created, index._generation = manifest["created"], manifest["generation"]
+        index._saved = saved
         main = folder / f"main-{manifest['main_generation']}"
         arrays = {name: np.load(main / f"{name}.npy") for name in ARRAYS}
         terms = (main / "lexicon.txt").read_text(encoding="utf-8").split("\n")
@@ -120,7 +123,7 @@ class LexicalIndex:
     def is_as_saved(self) -> bool:
         """Whether the files on disk still hold this index as it was opened or last saved (no
         other process has saved another since)."""
-        return is_as_saved(self.folder / MANIFEST, self._generation, self.created)
+        return file_stamp(self.folder / MANIFEST) == self._saved
 
     def __contains__(self, claim_id: object) -> bool:
         return claim_id in self._rows
@@ -220,6 +223,7 @@ class LexicalIndex:
             "updated": datetime.now(UTC).isoformat(timespec="seconds"),
         }
         write_atomically(self.folder / MANIFEST, json.dumps(manifest, indent=2))
+        self._saved = file_stamp(self.folder / MANIFEST)  # saves are one at a time (`locked`)
         self._generation = generation
         keep = {
             f"main-{self._main_generation}",
