@@ -6,6 +6,7 @@ from pathlib import Path
 
 from workbench.ingest import Record, build_article
 from workbench.ledger import Ledger
+from workbench.links import add_links, find_links
 
 
 def test_links_join_claims_of_different_outlets_only(tmp_path: Path) -> None:
@@ -25,6 +26,6 @@ def test_links_join_claims_of_different_outlets_only(tmp_path: Path) -> None:
     ]
     ledger.add_articles(batch)
     a1, a2, b = (claims[0].claim_id for _, claims in batch)
-    ledger.add_links([(a1, a2, 0.9), (a1, b, 0.8), (a2, b, 0.7), (b, b, 1.0)], "model")
-    assert ledger.links([a1, a2, b], 0.0) == {a1: [b], a2: [b], b: [a1, a2]}
-    assert ledger.links([a1, a2, b], 0.75) == {a1: [b], b: [a1]}
+    add_links(ledger, [(a1, a2, 0.9), (a1, b, 0.8), (a2, b, 0.7), (b, b, 1.0)], "model")
+    assert find_links(ledger, [a1, a2, b], 0.0) == {a1: [b], a2: [b], b: [a1, a2]}
+    assert find_links(ledger, [a1, a2, b], 0.75) == {a1: [b], b: [a1]}

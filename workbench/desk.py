@@ -22,6 +22,7 @@ from workbench.errors import IndexOutdatedError, InputError, NotFoundError, Work
 from workbench.index import locked
 from workbench.ingest import Record, batch_articles, find_files, read_records
 from workbench.ledger import Ledger
+from workbench.links import add_links, clear_links
 from workbench.matching import interleave_languages, to_match
 from workbench.models import Article, Claim, IngestReport, Match, Progress, ProgressCallback
 from workbench.provenance import (
@@ -84,7 +85,7 @@ class Desk:
         except IndexOutdatedError as error:
             log.warning("%s Rebuilding it from the ledger.", error)
             index = Retriever.empty(self.index_folder, name, dimension)
-            self.ledger.clear_links()
+            clear_links(self.ledger)
         return self._with_bands(index)
 
     def _with_bands(self, index: Retriever) -> Retriever:
@@ -153,7 +154,7 @@ class Desk:
             index = self._with_bands(
                 Retriever.empty(self.index_folder, self.encoder.name, self.encoder.dimension)
             )
-            self.ledger.clear_links()
+            clear_links(self.ledger)
             self._embed_missing(index, progress)
             index.save()
             self._serve(index)
@@ -348,7 +349,7 @@ class Desk:
             for other, score in row
             if score >= related
         ]
-        self.ledger.add_links(links, self.encoder.name)
+        add_links(self.ledger, links, self.encoder.name)
 
     # -- matching ----------------------------------------------------------------------
 

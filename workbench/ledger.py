@@ -370,36 +370,7 @@ class Ledger:
         with self.connect() as db:
             return self._version(db, claim_id)[0]
 
-    # -- near-duplicate links ------------------------------------------------------------
-
-    def add_links(self, links: Sequence[tuple[str, str, float]], model: str) -> None:
-        """Store near-duplicate pairs (both directions) of claims from different outlets; pairs
-        of one outlet are left out, pairs already known kept."""
-        pairs = {(a, b): s for a, b, s in links if a != b}
-        pairs |= {(b, a): s for (a, b), s in pairs.items()}
-        if not pairs:
-            return
-        frame = pd.DataFrame(
-            [(a, b, s, model) for (a, b), s in pairs.items()],
-            columns=["claim_id", "other_id", "score", "model"],
-        )
-        with self.transaction() as db:
-            db.register("incoming", frame)
-            db.execute(
-                "INSERT OR IGNORE INTO links "
-                "WITH outlets AS (SELECT c.claim_id, a.outlet FROM claims c "
-                "  JOIN articles a USING (article_id) "
-                "  WHERE c.claim_id IN (SELECT claim_id FROM incoming)) "
-                "SELECT i.* FROM incoming i "
-                "JOIN outlets o ON o.claim_id = i.claim_id "
-                "JOIN outlets other ON other.claim_id = i.other_id "
-                "WHERE o.outlet <> other.outlet"
-            )
-            db.unregister("incoming")
-
-    def clear_links(self) -> None:
-        with self.transaction() as db:
-            db.execute("DELETE FROM links")
+    # -- events ------------------------------------------------------------------------
 
     def record_event(self, kind: str, actor: str, detail: str) -> None:
         """Append an audited event (a source-registry change, say) with its JSON detail."""
@@ -418,19 +389,6 @@ class Ledger:
                 [kind],
             ).fetchall()
         return [row[0] for row in rows]
-
-    def links(self, claim_ids: Sequence[str], threshold: float) -> dict[str, list[str]]:
-        """For each claim, the claims of other outlets linked to it at or above a score."""
-        with self.connect() as db:
-            rows = db.execute(
-                "SELECT claim_id, other_id FROM links "
-                "WHERE list_contains(?, claim_id) AND score >= ? ORDER BY claim_id, score DESC",
-                [list(claim_ids), threshold],
-            ).fetchall()
-        linked: dict[str, list[str]] = {}
-        for claim_id, other in rows:
-            linked.setdefault(claim_id, []).append(other)
-        return linked
 
     def reviewers(self) -> list[str]:
         with self.connect() as db:

@@ -13,6 +13,7 @@ from typing import Any
 from workbench.attribution import attribute_article
 from workbench.figures import conflicting_figures, describe, extract_figures
 from workbench.ledger import Ledger
+from workbench.links import find_links
 from workbench.models import FigureConflict, Match
 from workbench.origins import ClaimEvidence, Suggestion, origin_of, suggest, summarise_origins
 from workbench.sources import Source, SourceKind, SourceRegistry
@@ -115,7 +116,7 @@ class Assessment:
 
 def assess(ledger: Ledger, registry: SourceRegistry, claim_id: str, same: float) -> Assessment:
     """Suggest a verdict from the claim and the claims linked to it as the same claim."""
-    links = ledger.links([claim_id], same)
+    links = find_links(ledger, [claim_id], same)
     evidence = gather_evidence(ledger, [claim_id, *links.get(claim_id, [])])
     return _assessment(claim_id, links.get(claim_id, []), evidence, registry)
 
@@ -156,7 +157,7 @@ def describe_claims(
     ledger: Ledger, registry: SourceRegistry, claim_ids: list[str], same: float
 ) -> dict[str, dict[str, Any]]:
     """Attribution, figures and suggestion of each claim, as plain data for JSON."""
-    links = ledger.links(claim_ids, same)
+    links = find_links(ledger, claim_ids, same)
     everything = set(claim_ids).union(*links.values())
     evidence = gather_evidence(ledger, everything)
     described = {}
