@@ -21,6 +21,7 @@ def test_scale_bench_builds_and_measures(
     assert result["claims"] >= 240
     for key in (
         "ingest_claims_per_s",
+        "ingest_into_full_claims_per_s",
         "encoder_claims_per_s",
         "match_p50_ms",
         "match_p99_ms",
