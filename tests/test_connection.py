@@ -115,13 +115,21 @@ def test_warming_stops_when_another_process_asks(
     assert ledger._file._held is None  # and the file is handed over
 
 
+def _closed_ledger_that_signals_warming(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Ledger, threading.Event]:
+    """A small ledger, let go, whose warming sets the event returned (what the thread calls)."""
+    ledger = _ledger_of(tmp_path / "ledger.duckdb", 4)
+    warmed = threading.Event()
+    monkeypatch.setattr(ledger, "warm", warmed.set)
+    ledger.close()
+    return ledger, warmed
+
+
 def test_a_serving_process_warms_the_file_whenever_it_opens_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ledger = _ledger_of(tmp_path / "ledger.duckdb", 4)
-    warmed = threading.Event()
-    monkeypatch.setattr(ledger, "warm", warmed.set)  # what the thread calls
-    ledger.close()
+    ledger, warmed = _closed_ledger_that_signals_warming(tmp_path, monkeypatch)
     ledger.count_claims()
     assert not warmed.wait(0.5)  # not a serving process
     ledger.keep_warm()
@@ -137,10 +145,7 @@ def test_a_serving_process_warms_the_file_whenever_it_opens_it(
 def test_warming_never_opens_a_file_that_was_let_go(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ledger = _ledger_of(tmp_path / "ledger.duckdb", 4)
-    warmed = threading.Event()
-    monkeypatch.setattr(ledger, "warm", warmed.set)
-    ledger.close()
+    ledger, warmed = _closed_ledger_that_signals_warming(tmp_path, monkeypatch)
     ledger.keep_warm()  # the file is not open: another process may be writing to it
     assert not warmed.wait(0.5)
     assert ledger._file._held is None

@@ -100,6 +100,11 @@ class HeldConnection:
         except (duckdb.Error, WorkbenchError) as error:  # closed under it, say: only slower
             log.debug("warming %s stopped: %s", self.path, error)
 
+    @property
+    def held_file(self) -> tuple[int, int] | None:
+        """Which file the open connection reads (see `file_id`), or None when none is open."""
+        return self._held_file if self._held is not None else None
+
     def should_stop_warming(self) -> bool:
         """Whether another process wants the file or this one is closing it."""
         return self._closing.is_set() or self.wanted()

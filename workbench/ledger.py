@@ -102,7 +102,8 @@ class Ledger:
                     chunk = keys[start : start + KEY_LOOKUP]
                     db.execute(sql, [chunk]).fetchall()
                     looked_up += len(chunk)
-            self._cards.read(db, file_id(self.path), self._file.should_stop_warming)
+            # Tagged with the file this connection reads, even if a restore has replaced it.
+            self._cards.read(db, self._file.held_file, self._file.should_stop_warming)
         return looked_up
 
     @contextmanager
