@@ -50,7 +50,8 @@ def write_corpus(path: Path, articles: int) -> dict[str, int]:
 
 
 def check_consistent(ledger: Ledger, expected: dict[str, int]) -> int:
-    """No claim without its article, no article without all its claims; returns articles."""
+    """No claim without its article, no article without all its claims, no link stored twice;
+    returns the articles."""
     with ledger.connect() as db:
         orphans = db.execute(
             "SELECT count(*) FROM claims c ANTI JOIN articles a USING (article_id)"
@@ -61,7 +62,12 @@ def check_consistent(ledger: Ledger, expected: dict[str, int]) -> int:
                 "LEFT JOIN claims c USING (article_id) GROUP BY ALL"
             ).fetchall()
         )
+        twice = db.execute(
+            "SELECT count(*) FROM (SELECT claim_id, other_id FROM links GROUP BY ALL "
+            "HAVING count(*) > 1)"
+        ).fetchone()
     assert orphans == (0,)
+    assert twice == (0,), "a link stored twice"
     assert all(counts[external] == expected[external] for external in counts), "half an article"
     return len(counts)
 

@@ -104,14 +104,35 @@ def test_a_desk_reads_its_index_again_only_when_another_process_saved_one(
     assert len(loaded_desk.index()) == len(other.index()) < len(served)
 
 
+def link_rows(desk: Desk) -> list[tuple[str, str]]:
+    with desk.ledger.connect() as db:
+        return db.execute("SELECT claim_id, other_id FROM links ORDER BY ALL").fetchall()
+
+
 def test_deleted_index_catches_up_from_the_ledger(loaded_desk: Desk, settings: Settings) -> None:
-    count = loaded_desk.ledger.count_claims()
+    count, links = loaded_desk.ledger.count_claims(), link_rows(loaded_desk)
     shutil.rmtree(settings.index_dir)
     fresh = Desk(settings, encoder=loaded_desk.encoder)
     claim = claim_id_of(fresh, "Harbour Gazette", "evacuated")
     assert fresh.similar(claim)[0].outlet == "صحيفة الميناء"
     assert len(fresh.index()) == count
     assert (settings.index_dir / "claims" / "manifest.json").exists()
+    assert link_rows(fresh) == links and links
+
+
+def test_claims_indexed_again_after_a_crash_are_linked_once(
+    loaded_desk: Desk, settings: Settings, tmp_path: Path
+) -> None:
+    saved, before = shutil.copytree(settings.index_dir, tmp_path / "saved"), link_rows(loaded_desk)
+    loaded_desk.ingest([DATA / "conflict.jsonl"])
+    links = link_rows(loaded_desk)
+    assert len(links) > len(before)  # the new claims have links to lose and find again
+    # A crash after the new claims were linked but before their index was saved.
+    shutil.rmtree(settings.index_dir)
+    shutil.copytree(saved, settings.index_dir)
+    fresh = Desk(settings, encoder=loaded_desk.encoder)
+    assert len(fresh.index()) == loaded_desk.ledger.count_claims()
+    assert link_rows(fresh) == links
 
 
 def test_index_from_another_model_is_refused(loaded_desk: Desk, settings: Settings) -> None:

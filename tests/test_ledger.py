@@ -1,16 +1,19 @@
-"""The ledger's derived tables: near-duplicate links."""
+"""The ledger's derived tables: near-duplicate links; migrations keep what a ledger holds."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from workbench import ledger as ledger_module
 from workbench.ingest import Record, build_article
 from workbench.ledger import Ledger
 from workbench.links import add_links, find_links
 
 
-def test_links_join_claims_of_different_outlets_only(tmp_path: Path) -> None:
-    ledger = Ledger(tmp_path / "ledger.duckdb")
+def three_claims(ledger: Ledger) -> tuple[str, str, str]:
+    """Two claims of one outlet and one of another, written to the ledger."""
     batch = [
         build_article(
             Record("corpus.jsonl", line, {"outlet": outlet, "text": text, "language": "en"}, 0)
@@ -26,6 +29,28 @@ def test_links_join_claims_of_different_outlets_only(tmp_path: Path) -> None:
     ]
     ledger.add_articles(batch)
     a1, a2, b = (claims[0].claim_id for _, claims in batch)
+    return a1, a2, b
+
+
+def test_links_join_claims_of_different_outlets_only(tmp_path: Path) -> None:
+    ledger = Ledger(tmp_path / "ledger.duckdb")
+    a1, a2, b = three_claims(ledger)
     add_links(ledger, [(a1, a2, 0.9), (a1, b, 0.8), (a2, b, 0.7), (b, b, 1.0)], "model")
     assert find_links(ledger, [a1, a2, b], 0.0) == {a1: [b], a2: [b], b: [a1, a2]}
     assert find_links(ledger, [a1, a2, b], 0.75) == {a1: [b], b: [a1]}
+
+
+def test_a_ledger_of_an_older_version_keeps_its_links(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    migrations = ledger_module.MIGRATIONS
+    monkeypatch.setattr(ledger_module, "MIGRATIONS", migrations[:3])
+    old = Ledger(tmp_path / "ledger.duckdb")
+    a1, a2, b = three_claims(old)
+    add_links(old, [(a1, b, 0.9), (a2, b, 0.7)], "model")
+    monkeypatch.setattr(ledger_module, "MIGRATIONS", migrations)
+    ledger = Ledger(tmp_path / "ledger.duckdb")
+    assert find_links(ledger, [a1, a2, b], 0.0) == {a1: [b], a2: [b], b: [a1, a2]}
+    with ledger.connect() as db:
+        versions = db.execute("SELECT max(version) FROM schema_migrations").fetchone()
+    assert versions == (len(migrations),)

@@ -22,7 +22,7 @@ from workbench.errors import IndexOutdatedError, InputError, NotFoundError, Work
 from workbench.index import locked
 from workbench.ingest import Record, batch_articles, find_files, read_records
 from workbench.ledger import Ledger
-from workbench.links import add_links, clear_links
+from workbench.links import add_links, clear_links, forget_links
 from workbench.matching import interleave_languages, to_match
 from workbench.models import Article, Claim, IngestReport, Match, Progress, ProgressCallback
 from workbench.provenance import (
@@ -85,7 +85,6 @@ class Desk:
         except IndexOutdatedError as error:
             log.warning("%s Rebuilding it from the ledger.", error)
             index = Retriever.empty(self.index_folder, name, dimension)
-            clear_links(self.ledger)
         return self._with_bands(index)
 
     def _with_bands(self, index: Retriever) -> Retriever:
@@ -154,7 +153,6 @@ class Desk:
             index = self._with_bands(
                 Retriever.empty(self.index_folder, self.encoder.name, self.encoder.dimension)
             )
-            clear_links(self.ledger)
             self._embed_missing(index, progress)
             index.save()
             self._serve(index)
@@ -180,12 +178,15 @@ class Desk:
         total = self.ledger.count_claims() - len(index)
         if not total:  # in step: skip reading every claim id (each ingest starts here)
             return 0
+        if not len(index):  # every claim is linked again
+            clear_links(self.ledger)
         done = 0
         for chunk in self.ledger.iter_claim_texts(exclude=index.complete_ids):
             for start in range(0, len(chunk), self.settings.batch_size):
                 claim_ids, texts, languages = map(
                     list, zip(*chunk[start : start + self.settings.batch_size], strict=True)
                 )
+                forget_links(self.ledger, claim_ids)  # linked before a crash lost the index
                 vectors = self._encode(texts)
                 self._add(index, claim_ids, texts, languages, vectors, IngestReport())
                 done += len(claim_ids)

@@ -167,9 +167,9 @@ class Ledger:
             if articles:
                 self._insert_frame(db, "articles", pd.DataFrame(articles))
                 db.execute(
-                    "INSERT INTO outlets SELECT DISTINCT outlet, ? FROM articles "
+                    "INSERT INTO outlets SELECT DISTINCT outlet, ? FROM unnest(?) t(outlet) "
                     "WHERE outlet NOT IN (SELECT name FROM outlets)",
-                    [now],
+                    [now, [row["outlet"] for row in articles]],
                 )
             if claims:
                 self._insert_frame(db, "claims", pd.DataFrame(claims))

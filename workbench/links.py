@@ -12,7 +12,11 @@ from workbench.ledger import Ledger
 
 def add_links(ledger: Ledger, links: Sequence[tuple[str, str, float]], model: str) -> None:
     """Store near-duplicate pairs (both directions) of claims from different outlets; pairs
-    of one outlet are left out, pairs already known kept."""
+    of one outlet are left out.
+
+    A claim is linked once, as it is indexed, to the claims indexed before it, so no pair comes
+    twice; a claim indexed again (its index lost in a crash) has its links forgotten first.
+    """
     pairs = {(a, b): s for a, b, s in links if a != b}
     pairs |= {(b, a): s for (a, b), s in pairs.items()}
     if not pairs:
@@ -24,7 +28,7 @@ def add_links(ledger: Ledger, links: Sequence[tuple[str, str, float]], model: st
     with ledger.transaction() as db:
         db.register("incoming", frame)
         db.execute(
-            "INSERT OR IGNORE INTO links "
+            "INSERT INTO links "
             "WITH outlets AS (SELECT c.claim_id, a.outlet FROM claims c "
             "  JOIN articles a USING (article_id) "
             "  WHERE c.claim_id IN (SELECT claim_id FROM incoming)) "
@@ -40,6 +44,16 @@ def clear_links(ledger: Ledger) -> None:
     """Forget every link (the index they were found with is rebuilt)."""
     with ledger.transaction() as db:
         db.execute("DELETE FROM links")
+
+
+def forget_links(ledger: Ledger, claim_ids: Sequence[str]) -> None:
+    """Forget the links to and from these claims (they are about to be linked again)."""
+    with ledger.transaction() as db:
+        db.execute(
+            "DELETE FROM links WHERE list_contains($ids, claim_id) "
+            "OR list_contains($ids, other_id)",
+            {"ids": list(claim_ids)},
+        )
 
 
 def find_links(ledger: Ledger, claim_ids: Sequence[str], threshold: float) -> dict[str, list[str]]:
