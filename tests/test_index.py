@@ -43,6 +43,21 @@ def test_search_returns_claim_ids_best_first(tmp_path: Path) -> None:
     assert hits[1][1] < hits[0][1]
 
 
+def test_neighbours_are_the_hits_at_or_above_a_score_in_columns(tmp_path: Path) -> None:
+    index, vectors = approximate(tmp_path / "idx")
+    queries = vectors[:30]
+    query, found, scores = index.neighbours(queries, 10, 0.6)
+    expected = [
+        (position, claim_id, score)
+        for position, hits in enumerate(index.search(queries, 10))
+        for claim_id, score in hits
+        if score >= 0.6
+    ]
+    assert 0 < len(expected) < 300  # some hits fall below the score
+    assert list(zip(query.tolist(), found, scores.tolist(), strict=True)) == expected
+    assert index.neighbours(queries, 0, 0.6)[1] == []
+
+
 def test_adding_a_known_claim_again_is_ignored(tmp_path: Path) -> None:
     index = ClaimIndex(tmp_path / "idx", "model-a", 8)
     index.add(["c1", "c2"], unit_vectors(2))

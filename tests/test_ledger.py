@@ -35,7 +35,7 @@ def three_claims(ledger: Ledger) -> tuple[str, str, str]:
 def test_links_join_claims_of_different_outlets_only(tmp_path: Path) -> None:
     ledger = Ledger(tmp_path / "ledger.duckdb")
     a1, a2, b = three_claims(ledger)
-    add_links(ledger, [(a1, a2, 0.9), (a1, b, 0.8), (a2, b, 0.7), (b, b, 1.0)], "model")
+    add_links(ledger, [a1, a1, a2, b, b], [a2, b, b, b, a1], [0.9, 0.8, 0.7, 1.0, 0.6], "model")
     assert find_links(ledger, [a1, a2, b], 0.0) == {a1: [b], a2: [b], b: [a1, a2]}
     assert find_links(ledger, [a1, a2, b], 0.75) == {a1: [b], b: [a1]}
 
@@ -47,7 +47,7 @@ def test_a_ledger_of_an_older_version_keeps_its_links(
     monkeypatch.setattr(ledger_module, "MIGRATIONS", migrations[:3])
     old = Ledger(tmp_path / "ledger.duckdb")
     a1, a2, b = three_claims(old)
-    add_links(old, [(a1, b, 0.9), (a2, b, 0.7)], "model")
+    add_links(old, [a1, a2], [b, b], [0.9, 0.7], "model")
     monkeypatch.setattr(ledger_module, "MIGRATIONS", migrations)
     ledger = Ledger(tmp_path / "ledger.duckdb")
     assert find_links(ledger, [a1, a2, b], 0.0) == {a1: [b], a2: [b], b: [a1, a2]}

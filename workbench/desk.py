@@ -341,16 +341,11 @@ class Desk:
 
     def _link(self, index: Retriever, claim_ids: list[str], vectors: np.ndarray) -> None:
         """Record each new claim's related claims from other outlets."""
-        related = _bands_of(index).related
-        links = [
-            (claim_id, other, score)
-            for claim_id, row in zip(
-                claim_ids, index.dense.search(vectors, LINK_CANDIDATES), strict=True
-            )
-            for other, score in row
-            if score >= related
-        ]
-        add_links(self.ledger, links, self.encoder.name)
+        query, others, scores = index.dense.neighbours(
+            vectors, LINK_CANDIDATES, _bands_of(index).related
+        )
+        sources = np.asarray(claim_ids, dtype=object)[query]
+        add_links(self.ledger, sources, others, scores, self.encoder.name)
 
     # -- matching ----------------------------------------------------------------------
 

@@ -208,8 +208,21 @@ class ClaimIndex:
 
     def search(self, vectors: np.ndarray, k: int) -> Hits:
         """The k nearest claims to each query vector, best first, as (claim_id, cosine)."""
+        scores, rows = self._search_rows(vectors, k)
+        return self._named(rows, scores)
+
+    def neighbours(
+        self, vectors: np.ndarray, k: int, min_score: float
+    ) -> tuple[np.ndarray, list[str], np.ndarray]:
+        """Of each query's k nearest claims, those at or above a cosine, as three columns: the
+        query's position, the claim's id and the cosine (a batch's links, without a tuple each)."""
+        scores, rows = self._search_rows(vectors, k)
+        query, column = np.nonzero((rows >= 0) & (scores >= min_score))
+        return query, [self._ids[row] for row in rows[query, column]], scores[query, column]
+
+    def _search_rows(self, vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         if not self._rows or k <= 0:
-            return [[] for _ in range(len(vectors))]
+            return np.empty((len(vectors), 0), np.float32), np.empty((len(vectors), 0), np.int64)
         queries = np.ascontiguousarray(vectors, dtype=np.float32)
         # One setting for the process: a race between threads costs speed, never results.
         faiss.cvar.distance_compute_blas_threshold = (
@@ -219,7 +232,7 @@ class ClaimIndex:
             scores, rows = self._faiss.search(queries, k, params=self._budget())
         else:
             scores, rows = self._faiss.search(queries, k)
-        return self._named(rows, scores)
+        return scores, rows
 
     def exact_search(self, vectors: np.ndarray, k: int) -> Hits:
         """The reference for `search`: brute force over the exact vectors, read from disk."""

@@ -5,37 +5,44 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from workbench.ledger import Ledger
 
 
-def add_links(ledger: Ledger, links: Sequence[tuple[str, str, float]], model: str) -> None:
-    """Store near-duplicate pairs (both directions) of claims from different outlets; pairs
-    of one outlet are left out.
+def add_links(
+    ledger: Ledger,
+    claim_ids: Sequence[str] | np.ndarray,
+    other_ids: Sequence[str],
+    scores: Sequence[float] | np.ndarray,
+    model: str,
+) -> None:
+    """Store near-duplicate pairs (both directions, the higher score if a pair comes twice) of
+    claims from different outlets; pairs of one outlet are left out.
 
-    A claim is linked once, as it is indexed, to the claims indexed before it, so no pair comes
-    twice; a claim indexed again (its index lost in a crash) has its links forgotten first.
+    A claim is linked once, as it is indexed, to the claims indexed before it, so no pair is
+    stored twice; a claim indexed again (its index lost in a crash) has its links forgotten first.
     """
-    pairs = {(a, b): s for a, b, s in links if a != b}
-    pairs |= {(b, a): s for (a, b), s in pairs.items()}
-    if not pairs:
+    if not len(claim_ids):
         return
-    frame = pd.DataFrame(
-        [(a, b, s, model) for (a, b), s in pairs.items()],
-        columns=["claim_id", "other_id", "score", "model"],
-    )
+    frame = pd.DataFrame({"claim_id": claim_ids, "other_id": other_ids, "score": scores})
     with ledger.transaction() as db:
         db.register("incoming", frame)
         db.execute(
             "INSERT INTO links "
-            "WITH outlets AS (SELECT c.claim_id, a.outlet FROM claims c "
+            "WITH pairs AS (SELECT claim_id, other_id, max(score) AS score FROM ("
+            "  SELECT claim_id, other_id, score FROM incoming "
+            "  UNION ALL SELECT other_id, claim_id, score FROM incoming) "
+            "  WHERE claim_id <> other_id GROUP BY ALL), "
+            "outlets AS (SELECT c.claim_id, a.outlet FROM claims c "
             "  JOIN articles a USING (article_id) "
-            "  WHERE c.claim_id IN (SELECT claim_id FROM incoming)) "
-            "SELECT i.* FROM incoming i "
-            "JOIN outlets o ON o.claim_id = i.claim_id "
-            "JOIN outlets other ON other.claim_id = i.other_id "
-            "WHERE o.outlet <> other.outlet"
+            "  WHERE c.claim_id IN (SELECT claim_id FROM pairs)) "
+            "SELECT p.claim_id, p.other_id, p.score, ? FROM pairs p "
+            "JOIN outlets o ON o.claim_id = p.claim_id "
+            "JOIN outlets other ON other.claim_id = p.other_id "
+            "WHERE o.outlet <> other.outlet",
+            [model],
         )
         db.unregister("incoming")
 
