@@ -19,7 +19,7 @@ from workbench.bands import Bands
 from workbench.cards import Card
 from workbench.embed import Encoder, load_encoder
 from workbench.errors import IndexOutdatedError, InputError, NotFoundError, WorkbenchError
-from workbench.index import locked
+from workbench.files import locked
 from workbench.ingest import Record, batch_articles, find_files, read_records
 from workbench.ledger import Ledger
 from workbench.links import add_links, clear_links, forget_links

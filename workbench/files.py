@@ -1,7 +1,9 @@
-"""Writing files so that a reader never sees half of one: a temporary beside it, then a rename."""
+"""Files that other readers and processes can trust: written whole (a temporary beside it, then
+a rename), stamped, and a folder updated by one process at a time."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import uuid
 from collections.abc import Iterator
@@ -36,3 +38,15 @@ def file_stamp(path: Path) -> tuple[int, int] | None:
     except FileNotFoundError:
         return None
     return status.st_ino, status.st_mtime_ns
+
+
+@contextmanager
+def locked(folder: Path) -> Iterator[None]:
+    """Hold a folder's lock so that one process at a time updates it (the indexes)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

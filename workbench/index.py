@@ -9,15 +9,11 @@ its first rows), read for `vector()`, exact search and rebuilding.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import logging
 import math
-import os
 import time
-import uuid
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,6 +23,7 @@ import numpy as np
 
 from workbench.errors import IndexMismatchError, IndexOutdatedError
 from workbench.files import file_stamp, write_atomically
+from workbench.vectorfile import VectorFile
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +83,7 @@ class ClaimIndex:
         self._faiss: Any = _flat(dimension)  # FAISS ids are rows of the vectors file
         self._ids: list[str] = []  # claim id by row; "" once removed
         self._rows: dict[str, int] = {}
-        self._vectors = _RowFile.fresh(self.folder, dimension)
+        self._vectors = VectorFile.fresh(self.folder, dimension)
         self._file_saved = False  # whether a saved generation reads the vectors file
         self._generation = 0
         self._saved: tuple[int, int] | None = None  # the manifest this index was read or saved as
@@ -125,7 +122,7 @@ class ClaimIndex:
         text = (index.folder / f"ids-{generation}.txt").read_text(encoding="utf-8")
         index._ids = text.split("\n") if rows else []
         index._rows = {claim_id: row for row, claim_id in enumerate(index._ids) if claim_id}
-        index._vectors = _RowFile(index.folder / manifest["vectors"], dimension)
+        index._vectors = VectorFile(index.folder / manifest["vectors"], dimension)
         index._file_saved = True
         index._generation, index._saved = generation, saved
         index.kind, index.params = manifest["kind"], manifest["params"]
@@ -255,7 +252,7 @@ class ClaimIndex:
         started = time.perf_counter()
         source, self._faiss = self._vectors, None  # free the old index before building
         source_saved = self._file_saved
-        self._vectors, self._file_saved = _RowFile.fresh(self.folder, self.dimension), False
+        self._vectors, self._file_saved = VectorFile.fresh(self.folder, self.dimension), False
         written = 0
         for _, chunk in self._live_chunks(source):
             self._vectors.write(written, chunk)
@@ -363,7 +360,7 @@ class ClaimIndex:
         self._vectors.write(first, vectors)
 
     def _live_chunks(
-        self, source: _RowFile | None = None
+        self, source: VectorFile | None = None
     ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """(rows, vectors) of the claims not removed, CHUNK rows at a time."""
         for start in range(0, len(self._ids), CHUNK):
@@ -385,48 +382,6 @@ class ClaimIndex:
         )
 
 
-class _RowFile:
-    """Float32 vectors, a row each, read without mapping them (they never count as memory).
-
-    Held open once used, so that its rows stay readable after a newer generation deletes it.
-    """
-
-    def __init__(self, path: Path, dimension: int):
-        self.path, self.dimension, self.width = path, dimension, 4 * dimension
-        self._fd: int | None = None
-
-    @classmethod
-    def fresh(cls, folder: Path, dimension: int) -> _RowFile:
-        return cls(folder / f"vectors-{uuid.uuid4().hex[:12]}.f32", dimension)
-
-    def __del__(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-
-    def _open(self) -> int:
-        if self._fd is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        return self._fd
-
-    def rows(self) -> int:
-        return os.fstat(self._open()).st_size // self.width
-
-    def write(self, first: int, vectors: np.ndarray) -> None:
-        os.pwrite(self._open(), np.asarray(vectors, np.float32).tobytes(), first * self.width)
-
-    def read(self, rows: Sequence[int] | np.ndarray) -> np.ndarray:
-        fd = self._open()
-        out = np.empty((len(rows), self.dimension), dtype=np.float32)
-        for i, row in enumerate(rows):
-            out[i] = np.frombuffer(os.pread(fd, self.width, int(row) * self.width), np.float32)
-        return out
-
-    def read_range(self, start: int, count: int) -> np.ndarray:
-        data = os.pread(self._open(), count * self.width, start * self.width)
-        return np.frombuffer(data, np.float32).reshape(count, self.dimension)
-
-
 def _flat(dimension: int) -> Any:
     return faiss.IndexIDMap(faiss.IndexFlatIP(dimension))
 
@@ -439,15 +394,3 @@ def _overlap(found: Hits, truth: Hits, own: Sequence[str], k: int) -> float:
         have = [other for other, _ in got if other != claim_id][:k]
         shares.append(len(set(have).intersection(want)) / max(len(want), 1))
     return float(np.mean(shares)) if shares else 1.0
-
-
-@contextmanager
-def locked(folder: Path) -> Iterator[None]:
-    """Hold the index folder's lock so that one process at a time updates it."""
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / ".lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
