@@ -77,6 +77,15 @@ def test_the_shipped_bands_file_calibrates_the_default_model() -> None:
     assert {"f1", "precision", "recall", "positives", "negatives"} <= shipped["same"].keys()
 
 
+def test_two_languages_are_related_from_their_own_threshold() -> None:
+    bands = Bands(same=0.6, related=0.53, calibrated_on="pairs", related_across=0.49)
+    assert bands.band(0.51) == MatchBand.UNRELATED
+    assert bands.band(0.51, across_languages=True) == MatchBand.RELATED
+    assert bands.band(0.47, across_languages=True) == MatchBand.UNRELATED
+    assert bands.band(0.62, across_languages=True) == MatchBand.SAME
+    assert Bands(0.6, 0.53).band(0.51, across_languages=True) == MatchBand.UNRELATED
+
+
 def test_the_threshold_maximises_f1() -> None:
     # At 0.7 all three positives and one negative are called: F1 6/7, the best of the cut-offs.
     chosen = choose_threshold([0.9, 0.8, 0.7], [0.75, 0.3])

@@ -18,8 +18,8 @@ from workbench.cards import Card
 from workbench.desk import Desk
 from workbench.embed import Encoder
 from workbench.errors import IndexMismatchError, NotFoundError, WorkbenchError
-from workbench.matching import interleave_languages
-from workbench.models import VerdictLabel
+from workbench.matching import interleave_languages, to_match
+from workbench.models import MatchBand, VerdictLabel
 from workbench.retrieval import Retriever
 from workbench.settings import Settings
 
@@ -291,8 +291,10 @@ def test_a_withdrawal_during_an_ingest_waits_its_turn(
 
 
 def test_languages_take_turns_and_unrelated_fillers_come_last_by_cosine() -> None:
+    text = "Officials reported floods in the northern valley town"
+
     def row(claim_id: str, language: str) -> Card:
-        return Card(claim_id, "", language, "a", "o", "", None)
+        return Card(claim_id, text, language, "a", "o", "", None)
 
     candidates = [
         (row("en-1", "en"), 0.9),
@@ -303,6 +305,19 @@ def test_languages_take_turns_and_unrelated_fillers_come_last_by_cosine() -> Non
     ]
     ordered = interleave_languages(candidates, Bands(0.8, 0.5))
     assert [r.claim_id for r, _ in ordered] == ["en-1", "ar-1", "en-2", "ar-filler", "en-filler"]
+    # For an English claim, Arabic claims are related from their own, lower threshold: the
+    # filler at 0.45 takes the Arabic side's first turn (it came first in the fused ranking).
+    across = Bands(0.8, 0.5, "pairs", related_across=0.4)
+    ordered = interleave_languages(candidates, across, "en")
+    assert [r.claim_id for r, _ in ordered] == ["en-1", "ar-filler", "ar-1", "en-2", "en-filler"]
+    shown = [to_match(r, cosine, across, text, "en") for r, cosine in candidates]
+    assert [m.band for m in shown] == [
+        MatchBand.SAME,
+        MatchBand.UNRELATED,
+        MatchBand.RELATED,
+        MatchBand.RELATED,
+        MatchBand.RELATED,
+    ]
 
 
 def test_the_served_index_is_kept_out_of_the_garbage_collectors_passes(

@@ -172,6 +172,24 @@ def test_calibration_writes_both_thresholds_with_their_scores(tmp_path: Path) ->
     bands = load_bands("bag-of-words", Bands(0.9, 0.8), path)
     assert bands.is_calibrated and bands.same == saved["same"]["threshold"]
     assert result["same"] == saved["same"]
+    assert "related_across" not in saved and bands.related_across is None  # no pair across agrees
+
+
+def test_calibration_sets_a_related_threshold_across_languages(tmp_path: Path) -> None:
+    semeval = write_semeval(tmp_path / "pairs.csv")
+    with open(semeval, "a", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerow(
+            ["11_12", "de", "en", "Hochwasser in Marsa", "Floods in Marsa overnight", 1, 2]
+        )
+    path = tmp_path / "bands.json"
+    ans, checkthat = write_ans(tmp_path / "ans", "train"), write_checkthat(tmp_path)
+    pairs.calibrate(WordEncoder(), ans, semeval, [checkthat], "train", path)
+    saved = json.loads(path.read_text())["bag-of-words"]
+    # Across languages: one same-story pair against the two different-story ones.
+    assert (saved["related_across"]["positives"], saved["related_across"]["negatives"]) == (1, 1)
+    assert 0 < saved["related_across"]["threshold"] <= saved["same"]["threshold"]
+    bands = load_bands("bag-of-words", Bands(0.9, 0.8), path)
+    assert bands.related_across == saved["related_across"]["threshold"]
 
 
 def test_the_command_line_runs_ans_and_semeval(

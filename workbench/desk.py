@@ -415,7 +415,7 @@ class Desk:
             fetch *= 4
         bands = self.bands
         if balance:
-            kept = interleave_languages(kept, bands)
+            kept = interleave_languages(kept, bands, language)
         return [to_match(row, cosine, bands, text, language) for row, cosine in kept[:k]]
 
     def claims(self, article_id: str | None = None) -> pd.DataFrame:

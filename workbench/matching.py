@@ -11,7 +11,7 @@ from workbench.models import Match, MatchBand
 
 
 def interleave_languages(
-    candidates: list[tuple[Card, float]], bands: Bands
+    candidates: list[tuple[Card, float]], bands: Bands, language: str = ""
 ) -> list[tuple[Card, float]]:
     """Each language's best related candidates first, then its second best, and so on;
     unrelated candidates last, by cosine.
@@ -22,7 +22,7 @@ def interleave_languages(
     turns: Counter[str] = Counter()
     keyed = []
     for order, (row, cosine) in enumerate(candidates):
-        if bands.band(cosine) == MatchBand.UNRELATED:
+        if bands.band(cosine, is_across(language, row)) == MatchBand.UNRELATED:
             # Fillers after every related match, closest in meaning first.
             keyed.append((True, 0, -cosine, order, (row, cosine)))
         else:
@@ -33,7 +33,8 @@ def interleave_languages(
 
 def to_match(row: Card, score: float, bands: Bands, text: str, language: str) -> Match:
     """A match as shown: its band from the cosine, lowered where the guards say why."""
-    band, reason = guard_band(text, str(row.text), bands.band(score), language or row.language)
+    band = bands.band(score, is_across(language, row))
+    band, reason = guard_band(text, str(row.text), band, language or row.language)
     return Match(
         claim_id=str(row.claim_id),
         text=str(row.text),
@@ -46,3 +47,8 @@ def to_match(row: Card, score: float, bands: Bands, text: str, language: str) ->
         band=band,
         band_reason=reason,
     )
+
+
+def is_across(language: str, row: Card) -> bool:
+    """Whether a match is in another language than its claim (unknown for free text)."""
+    return bool(language) and row.language != language

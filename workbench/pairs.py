@@ -13,7 +13,15 @@ from typing import Any
 
 import numpy as np
 
-from workbench.bands import BANDS_FILE, Bands, choose_threshold, guard_band, is_conflict, save_bands
+from workbench.bands import (
+    BANDS_FILE,
+    Bands,
+    Threshold,
+    choose_threshold,
+    guard_band,
+    is_conflict,
+    save_bands,
+)
 from workbench.bench import read_fact_checks, read_qrels, read_queries
 from workbench.claims import split_claims
 from workbench.embed import Encoder
@@ -223,7 +231,8 @@ def calibrate(
 
     Same claim: ANS agree pairs and CheckThat relevant (query, fact-check) pairs against ANS
     other pairs and each query's top non-relevant fact-checks. Related: SemEval same-story
-    articles (Overall <= 2) against different stories (>= 3). Each threshold maximises F1.
+    articles (Overall <= 2) against different stories (>= 3), and related across languages on
+    the pairs of articles in two languages alone. Each threshold maximises F1.
     """
     path = path or BANDS_FILE
     rows = read_ans(ans, split)
@@ -245,13 +254,12 @@ def calibrate(
     related = choose_threshold(
         story[overall <= SAME_STORY].tolist(), story[overall >= OTHER_STORY].tolist()
     )
-    # "related" must sit below "same claim"; a higher article-level optimum would hide the band.
-    related_entry: dict[str, Any] = asdict(related)
-    if related.threshold > same.threshold:
-        related_entry.update(threshold=same.threshold, optimum=related.threshold)
+    across = np.array([pair.lang1 != pair.lang2 for pair in pairs], dtype=bool)
+    across_positives = story[across & (overall <= SAME_STORY)].tolist()
+    across_negatives = story[across & (overall >= OTHER_STORY)].tolist()
     entry: dict[str, Any] = {
         "same": asdict(same),
-        "related": related_entry,
+        "related": _below(related, same),
         "calibrated_on": (
             f"ANS {split} agree/other, "
             + ", ".join(f"CheckThat {c.parent.name} {q.name}" for c, _, q in checkthat)
@@ -259,12 +267,24 @@ def calibrate(
         ),
         "rule": "each threshold maximises F1; hard negatives are each query's top "
         f"{HARD_NEGATIVES_PER_QUERY} non-relevant fact-checks; SemEval articles embedded "
-        f"{ARTICLE_METHODS[0]}; related is at most same",
+        f"{ARTICLE_METHODS[0]}; related is at most same; related_across from the pairs of "
+        "articles in two languages alone",
         "pairs": counts,
     }
+    if across_positives and across_negatives:
+        # Between two languages: SemEval's pairs of articles in different languages alone.
+        entry["related_across"] = _below(choose_threshold(across_positives, across_negatives), same)
     save_bands(encoder.name, entry, path)
     log.info("calibrated bands for %s: %s", encoder.name, entry)
     return {"model": encoder.name, "file": str(path), **entry}
+
+
+def _below(related: Threshold, same: Threshold) -> dict[str, Any]:
+    """A related threshold as saved: at most "same claim", which a higher one would hide."""
+    entry: dict[str, Any] = asdict(related)
+    if related.threshold > same.threshold:
+        entry.update(threshold=same.threshold, optimum=related.threshold)
+    return entry
 
 
 def _checkthat_scores(
