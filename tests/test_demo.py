@@ -4,6 +4,7 @@ import pytest
 
 from workbench.cli import DEMO
 from workbench.desk import Desk
+from workbench.models import MatchBand
 from workbench.settings import load_settings
 
 
@@ -39,3 +40,19 @@ def test_claims_find_counterparts_in_the_other_language(
         found += any(m.language == target and event_of[m.claim_id] == event for m in matches)
     # Most headlines have a same-event counterpart in the other language among their top ten.
     assert found / len(headlines) >= 0.75, (found, len(headlines))
+
+
+def test_a_propaganda_toll_conflicts_with_the_monitors_in_another_language(demo: Desk) -> None:
+    claims = demo.claims()
+    amaq = claims[
+        (claims.language == "ar")
+        & claims.text.str.contains("أعماق")
+        & claims.text.str.contains("40")
+    ]
+    matches = demo.similar(str(amaq.iloc[0].claim_id), k=10)
+    french = [m for m in matches if m.language == "fr"]
+    # The French monitor's 39 is related across languages, and its figure shown in conflict.
+    assert french and french[0].band == MatchBand.RELATED
+    assert french[0].band_reason == "conflicting figures: 40 killed vs 39 killed"
+    english = [m.band for m in matches if m.language == "en"]
+    assert english and MatchBand.UNRELATED not in english[:2]

@@ -194,6 +194,9 @@ def test_vague_and_pronoun_uses_are_not_figures(text: str) -> None:
         ("Fewer than 30 people died.", "less than"),
         ("قُتل أقل من ٣٠ شخصاً", "less than"),
         ("30 people died.", "exact"),
+        ("Au moins 30 personnes sont mortes.", "at least"),
+        ("Plus de 30 personnes sont mortes.", "more than"),
+        ("Environ 30 personnes sont mortes.", "about"),
     ],
 )
 def test_qualifiers(text: str, qualifier: str) -> None:
@@ -336,6 +339,9 @@ def test_conflicts_across_languages_and_phrasings() -> None:
     same = extract_figures("Fighters killed 40 members of the army.")
     assert [(a.value, b.value) for a, b in conflicting_figures(english, arabic)] == [(40, 39)]
     assert conflicting_figures(english, same) == []
+    french = extract_figures("L'observatoire fait état de 39 soldats tués, dont huit officiers.")
+    assert [describe(f) for f in french] == ["39 killed", "8 officers"]
+    assert [(a.value, b.value) for a, b in conflicting_figures(english, french)] == [(40, 39)]
 
 
 def test_describe() -> None:

@@ -27,3 +27,6 @@ def test_number_words_have_a_value_a_kind_and_how_they_were_written() -> None:
     assert reading(fold("الثلاثة")) == (3.0, "unit", False, True)  # with the article
     assert reading(fold("آلاف")) == (1000.0, "plural", False, False)
     assert reading("soldiers") is None
+    assert reading("quarante") == (40.0, "tens", False, False)
+    # French words that other words share are left out: "sept" is a month, "un" an article.
+    assert reading("huit") == (8.0, "unit", False, False) and reading("sept") is None

@@ -43,13 +43,14 @@ class Qualifier(StrEnum):
 ABOUT_WIDTH = 0.1  # "about 40" allows 36..44, and always at least one either side
 # Vocabularies are written as people spell them and folded when the module loads.
 _PRE = {  # checked in this order: "لا يتجاوز" is "up to" before "يتجاوز" is "more than"
-    "at least": "at least|no fewer than|no less than|a minimum of|ما لا يقل عن|لا يقل عن",
-    "up to": "up to|as many as|ما يصل إلى|يصل إلى|لا يتجاوز|لا تتجاوز|لا يزيد عن",
-    "less than": "less than|fewer than|under|below|أقل من|ما يقل عن|يقل عن|تقل عن|دون",
-    "more than": "more than|over|upwards of|in excess of|above|أكثر من|ما يزيد عن|ما يزيد على|"
+    "at least": "at least|no fewer than|no less than|a minimum of|au moins|ما لا يقل عن|لا يقل عن",
+    "up to": "up to|as many as|jusqu'à|ما يصل إلى|يصل إلى|لا يتجاوز|لا تتجاوز|لا يزيد عن",
+    "less than": "less than|fewer than|under|below|moins de|أقل من|ما يقل عن|يقل عن|تقل عن|دون",
+    "more than": "more than|over|upwards of|in excess of|above|plus de|أكثر من|ما يزيد عن|"
+    "ما يزيد على|"
     "يزيد عن|يربو على|يتجاوز|تجاوز|يفوق|يتخطى|تخطى|تتخطى",
-    "about": "about|around|roughly|nearly|almost|approximately|some|an estimated|close to|نحو|"
-    "حوالي|حوالى|قرابة|زهاء|ما يقارب|يقارب",
+    "about": "about|around|roughly|nearly|almost|approximately|some|an estimated|close to|"
+    "environ|près de|quelque|نحو|حوالي|حوالى|قرابة|زهاء|ما يقارب|يقارب",
 }
 _BARRIER = "(?:حاجز|عتبه|مستوي|سقف)"  # "يتخطى حاجز الـ80 دولاراً"
 _POST = "at least|or more|على الأقل|أو أكثر"  # after the number (and its noun); "تقريباً" is about
@@ -65,29 +66,32 @@ _NAMES = (
     "division brigade regiment battalion corps line route road highway resolution article no "
     "number phase flight فرقة لواء كتيبة فوج فيلق طريق قرار مادة بند رقم خط مرحلة"
 )
-_SUBSET = "including among بينهم بينهن منهم منهن ضمنهم بين ضمن"
+_SUBSET = "including among dont parmi بينهم بينهن منهم منهن ضمنهم بين ضمن"
 _STOPS = "and but while whereas when after as بينما فيما حين لكن إضافة"
-# Normalised noun: English words, then Arabic stems ("*" for a stem that takes endings).
+# Normalised noun: English and French words, then Arabic stems ("*" for a stem that takes
+# endings).
 _COUNTS = {
     "killed": "killed kill kills killing dead died die dies death deaths toll fatalities "
-    "perished drowned lives قتل* قتيل* مقتل* حتف* مصرع* وفاة وفيات توفي* أودت",
-    "wounded": "wounded wounding injured injuring injuries injury hurt جرح* جريح* أصيب* إصابة "
-    "إصابات مصاب*",
-    "soldiers": "soldiers soldier troops servicemen جندي* جنود* عسكريين عسكريا عسكريون",
+    "perished drowned lives tués tué tuées morts mortes décès قتل* قتيل* مقتل* حتف* مصرع* وفاة "
+    "وفيات توفي* أودت",
+    "wounded": "wounded wounding injured injuring injuries injury hurt blessés blessé blessées "
+    "جرح* جريح* أصيب* إصابة إصابات مصاب*",
+    "soldiers": "soldiers soldier troops servicemen soldats militaires جندي* جنود* عسكريين "
+    "عسكريا عسكريون",
     "members": "members member personnel عنصر عنصرا عنصرين عناصر",
-    "officers": "officers officer ضابط* ضباط*",
-    "people": "people persons person individuals residents شخص شخصا شخصين أشخاص نسمة مواطن "
-    "مواطنا مواطنين مواطنون",
-    "civilians": "civilians civilian مدنيين مدنيا مدنيون",
-    "fighters": "fighters fighter militants militant jihadists gunmen attackers مقاتل مقاتلا "
-    "مقاتلين مقاتلون مسلحا مسلحين مسلحون",
-    "children": "children child kids طفل* أطفال*",
-    "women": "women woman نساء امرأة سيدات",
+    "officers": "officers officer officiers ضابط* ضباط*",
+    "people": "people persons person individuals residents personnes شخص شخصا شخصين أشخاص نسمة "
+    "مواطن مواطنا مواطنين مواطنون",
+    "civilians": "civilians civilian civils مدنيين مدنيا مدنيون",
+    "fighters": "fighters fighter militants militant jihadists gunmen attackers combattants "
+    "مقاتل مقاتلا مقاتلين مقاتلون مسلحا مسلحين مسلحون",
+    "children": "children child kids enfants طفل* أطفال*",
+    "women": "women woman femmes نساء امرأة سيدات",
     "shepherds": "shepherds shepherd راعي رعاة",
     "smugglers": "smugglers smuggler مهرب*",
     "detainees": "detainees detainee prisoners prisoner محتجز* معتقل* أسير* أسرى",
     "tents": "tents tent خيمة خيام",
-    "families": "families family عائلة عائلات أسرة",
+    "families": "families family familles famille عائلة عائلات أسرة",
     "strikes": "strikes strike airstrikes raids غارة غارات ضربة ضربات",
     "pills": "pills tablets حبة حبات",
     "money": "dollars dollar usd euros euro pounds lira dinars دولار* يورو ليرة ليرات جنيه* "

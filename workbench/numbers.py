@@ -1,5 +1,5 @@
 """Numbers as written: digits (Western or Arabic-Indic, with either separator) and number
-words in English and Arabic ("two hundred", "خمسة وعشرين"), read into values."""
+words in English, Arabic and French ("two hundred", "خمسة وعشرين", "huit"), read into values."""
 
 from __future__ import annotations
 
@@ -10,13 +10,18 @@ from workbench.sources import fold_indexed, word_readings
 
 # "form form=value:kind"; kinds: unit (0-9), ten, teen, tens, hundred (a multiplier: "two
 # hundred", "ثلاث مئة"), scale, plural (vague alone: "آلاف"), whole, half, pre ("أحد" of "أحد عشر").
+# French: the words no other language writes ("un", "sept", "neuf" and "cent" also mean "a",
+# September, "new" and the "cent" of "pour cent").
 _NUMBER_WORDS = (
     "zero=0 one=1 two=2 three=3 four=4 five=5 six=6 seven=7 eight=8 nine=9 ten=10:ten "
     "eleven=11:teen twelve=12:teen thirteen=13:teen fourteen=14:teen fifteen=15:teen "
     "sixteen=16:teen seventeen=17:teen eighteen=18:teen nineteen=19:teen twenty=20:tens "
     "thirty=30:tens forty=40:tens fifty=50:tens sixty=60:tens seventy=70:tens eighty=80:tens "
     "ninety=90:tens hundred=100:hundred dozen=12:hundred thousand=1e3:scale million=1e6:scale "
-    "billion=1e9:scale واحد واحدة=1 اثنان اثنين اثنتان اثنتين=2 ثلاث ثلاثة=3 أربع أربعة=4 "
+    "billion=1e9:scale deux=2 trois=3 quatre=4 cinq=5 huit=8 dix=10:ten onze=11:teen "
+    "douze=12:teen treize=13:teen quatorze=14:teen quinze=15:teen seize=16:teen vingt=20:tens "
+    "trente=30:tens quarante=40:tens cinquante=50:tens soixante=60:tens "
+    "واحد واحدة=1 اثنان اثنين اثنتان اثنتين=2 ثلاث ثلاثة=3 أربع أربعة=4 "
     "خمس خمسة=5 ست ستة=6 سبع سبعة=7 ثمان ثماني ثمانية=8 تسع تسعة=9 عشر عشرة=10:ten "
     "أحد إحدى=1:pre اثنا اثني اثنتا اثنتي=2:pre مئة مائة=100:hundred "
     "مئتان مئتين مئتي مائتان مائتين مائتي=200:whole ألف=1e3:scale ألفان ألفين ألفي=2e3:whole "
