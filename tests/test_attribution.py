@@ -46,6 +46,23 @@ def test_english_cues(text: str, cue: str, source: str) -> None:
     assert not found.own and not found.inherited
 
 
+@pytest.mark.parametrize(
+    ("text", "cue", "source"),
+    [
+        ("L'OSDH fait état de 39 soldats tués, dont huit officiers.", "reported", "L'OSDH"),
+        ("Selon l'Observatoire, 39 soldats ont été tués.", "according to", "l'Observatoire"),
+        ("L'agence Amaq a revendiqué l'attaque.", "claimed", "L'agence Amaq"),
+        ("L'armée jordanienne affirme avoir tué quatre trafiquants.", "said",
+         "L'armée jordanienne"),
+        ("Les familles des victimes démentent toute implication.", "denied",
+         "Les familles des victimes"),
+    ],
+)  # fmt: skip
+def test_french_cues_in_their_commonest_forms(text: str, cue: str, source: str) -> None:
+    found = attribute(text, "fr")
+    assert (found.cue, found.source) == (cue, source)
+
+
 def test_in_a_statement_alone_is_a_cue_without_a_source() -> None:
     found = attribute("In a statement, fighters were urged to stay home.")
     assert (found.cue, found.source, found.own) == ("in a statement", "", False)

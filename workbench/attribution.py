@@ -7,17 +7,19 @@ from dataclasses import dataclass, replace
 
 from workbench.sources import fold, fold_indexed
 
-# Canonical cue: the forms that write it. Arabic is folded when the module loads, so "أكد" also
-# matches "أكّد" and "اكد"; a leading و or ف and the feminine ت are allowed for every verb.
+# Canonical cue: the forms that write it (English, and French in its commonest forms). Arabic is
+# folded when the module loads, so "أكد" also matches "أكّد" and "اكد"; a leading و or ف and the
+# feminine ت are allowed for every verb.
 _EN_VERBS = {
-    "said": "said|says|say",
-    "claimed": "claimed|claims",
-    "reported": "reported",
-    "announced": "announced|announces",
+    "said": "said|says|say|a déclaré|déclare|déclarent|a indiqué|indique|indiquent|a affirmé|"
+    "affirme|affirment",
+    "claimed": "claimed|claims|a revendiqué|revendique|revendiquent",
+    "reported": "reported|fait état de|a fait état de|font état de|rapporte|rapportent|a rapporté",
+    "announced": "announced|announces|a annoncé|annonce|annoncent",
     "stated": "stated",
     "told": "told|tells",
     "confirmed": "confirmed|confirms",
-    "denied": "denied|denies|deny",
+    "denied": "denied|denies|deny|a démenti|dément|démentent",
     "rejected": "rejected|rejects",
     "alleged": "alleged|alleges",
     "added": "added|adds",
@@ -46,7 +48,7 @@ _AR_VERBS = {
     "رجح": "رجح يرجح ترجح",
 }
 _PREPOSITIONS = {
-    "according to": "according to",
+    "according to": "according to|selon|d'après",
     "citing": "citing|quoting",
     "بحسب": "بحسب|حسب",
     "وفقا ل": "وفقا|وفق",
