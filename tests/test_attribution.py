@@ -38,17 +38,7 @@ from workbench.attribution import Attribution, attribute, attribute_article
         ("The figure was published by Amaq on Friday.", "published by", "Amaq"),
         ("The toll came in a statement posted on Friday by the ministry.", "posted by",
          "the ministry"),
-    ],
-)  # fmt: skip
-def test_english_cues(text: str, cue: str, source: str) -> None:
-    found = attribute(text, "en")
-    assert (found.cue, found.source) == (cue, source)
-    assert not found.own and not found.inherited
-
-
-@pytest.mark.parametrize(
-    ("text", "cue", "source"),
-    [
+        # French, in its commonest forms.
         ("L'OSDH fait état de 39 soldats tués, dont huit officiers.", "reported", "L'OSDH"),
         ("Selon l'Observatoire, 39 soldats ont été tués.", "according to", "l'Observatoire"),
         ("L'agence Amaq a revendiqué l'attaque.", "claimed", "L'agence Amaq"),
@@ -58,9 +48,10 @@ def test_english_cues(text: str, cue: str, source: str) -> None:
          "Les familles des victimes"),
     ],
 )  # fmt: skip
-def test_french_cues_in_their_commonest_forms(text: str, cue: str, source: str) -> None:
-    found = attribute(text, "fr")
+def test_english_and_french_cues(text: str, cue: str, source: str) -> None:
+    found = attribute(text, "en")
     assert (found.cue, found.source) == (cue, source)
+    assert not found.own and not found.inherited
 
 
 def test_in_a_statement_alone_is_a_cue_without_a_source() -> None:
