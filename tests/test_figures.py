@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.figures import Figure, Qualifier, conflicting_figures, describe, extract_figures
+from workbench.figures import (
+    Figure,
+    Qualifier,
+    agreeing_figures,
+    conflicting_figures,
+    describe,
+    extract_figures,
+)
 
 
 def read(text: str, language: str = "") -> list[tuple[float, float | None, str, str]]:
@@ -342,6 +349,13 @@ def test_conflicts_across_languages_and_phrasings() -> None:
     french = extract_figures("L'observatoire fait état de 39 soldats tués, dont huit officiers.")
     assert [describe(f) for f in french] == ["39 killed", "8 officers"]
     assert [(a.value, b.value) for a, b in conflicting_figures(english, french)] == [(40, 39)]
+
+
+def test_agreeing_figures_count_the_same_thing_compatibly() -> None:
+    claim = [figure(40, "killed"), figure(6, "wounded"), figure(3, "")]
+    other = [figure(40, "killed", "at least"), figure(7, "wounded"), figure(3, "")]
+    assert agreeing_figures(claim, other) == [figure(40, "killed")]
+    assert agreeing_figures(claim, [figure(40, "wounded")]) == []
 
 
 def test_describe() -> None:

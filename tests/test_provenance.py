@@ -31,6 +31,14 @@ def test_similar_names_origins_and_conflicting_figures(conflict_desk: Desk) -> N
     courier = next(m for m in matches if m.outlet == "Valley Courier" and "said 39" in m.text)
     assert courier.origin == "sohr"
     assert [(c.claim, c.match) for c in courier.conflicting_figures] == [("40 killed", "39 killed")]
+    assert courier.agreeing_figures == ()
+
+
+def test_similar_names_the_figures_a_match_agrees_on(conflict_desk: Desk) -> None:
+    monitor = claim_with(conflict_desk, "Valley Courier", "said 39")
+    matches = conflict_desk.similar(monitor, k=10)
+    arabic = next(m for m in matches if "٣٩" in m.text)  # Arabic-Indic digits, the same toll
+    assert arabic.agreeing_figures == ("39 killed",) and arabic.conflicting_figures == ()
 
 
 def test_claims_json_has_attribution_figures_and_suggestion(

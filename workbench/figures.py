@@ -153,6 +153,11 @@ def conflicting_figures(a: Sequence[Figure], b: Sequence[Figure]) -> list[tuple[
     return [(f, g) for f in lone_a for g in lone_b if f.counts == g.counts]
 
 
+def agreeing_figures(a: Sequence[Figure], b: Sequence[Figure]) -> list[Figure]:
+    """The figures of `a` that a figure of `b` counting the same thing agrees with."""
+    return [f for f in a if f.counts and any(_compatible(f, g) for g in b)]
+
+
 def describe(figure: Figure) -> str:
     """A figure in words: "at least 39 killed", "30-40 killed", "12 percent"."""
     value = f"{figure.value:,g}" + (f"-{figure.upper:,g}" if figure.upper is not None else "")

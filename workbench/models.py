@@ -77,6 +77,7 @@ class Match:
     band_reason: str = ""  # why a guard moved the match out of the cosine's band, or flagged it
     origin: str = ""  # the root source the match relays (a registry id, a name, or its outlet)
     conflicting_figures: tuple[FigureConflict, ...] = ()
+    agreeing_figures: tuple[str, ...] = ()  # the claim's figures the match gives too: "40 killed"
 
 
 @dataclass(frozen=True)

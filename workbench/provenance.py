@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.attribution import attribute_article
-from workbench.figures import conflicting_figures, describe, extract_figures
+from workbench.figures import agreeing_figures, conflicting_figures, describe, extract_figures
 from workbench.ledger import Ledger
 from workbench.links import find_links
 from workbench.models import FigureConflict, Match
@@ -140,7 +140,8 @@ def _assessment(
 def annotate_matches(
     ledger: Ledger, registry: SourceRegistry, claim_id: str, matches: list[Match]
 ) -> list[Match]:
-    """Each match with its origin and the figures it gives that conflict with the claim's."""
+    """Each match with its origin, and the figures it gives that conflict or agree with the
+    claim's."""
     evidence = gather_evidence(ledger, [claim_id, *(m.claim_id for m in matches)])
     claim = evidence[claim_id]
     return [
@@ -148,6 +149,10 @@ def annotate_matches(
             match,
             origin=origin_of(evidence[match.claim_id].attribution, match.outlet, registry),
             conflicting_figures=figure_conflicts(claim, evidence[match.claim_id]),
+            agreeing_figures=tuple(
+                describe(figure)
+                for figure in agreeing_figures(claim.figures, evidence[match.claim_id].figures)
+            ),
         )
         for match in matches
     ]

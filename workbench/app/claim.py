@@ -158,6 +158,9 @@ def near_duplicates(claim_id: str, matches: list[Match]) -> list[str]:
                         f"{html.escape(conflict.claim)} here vs "
                         f"{html.escape(conflict.match)} there</div>"
                     )
+                if match.agreeing_figures:
+                    agreed = ", ".join(match.agreeing_figures)
+                    st.html(f'<div class="wb-agree">Same figures: {html.escape(agreed)}</div>')
             if right.checkbox("Evidence", key=f"evidence-{claim_id}-{match.claim_id}"):
                 chosen.append(match.claim_id)
     return chosen

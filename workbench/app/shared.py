@@ -29,6 +29,7 @@ STYLE = """
               border-radius: 0.4em; background: #fafafa; }
 .wb-article mark { background: #ffe082; padding: 0.1em 0; }
 .wb-conflict { color: #b71c1c; font-weight: 600; font-size: 0.9em; }
+.wb-agree { color: #1b5e20; font-size: 0.9em; }
 .wb-suggestion { border-left: 4px solid #9e9e9e; padding: 0.3em 0.8em; background: #f5f5f5; }
 .wb-badge { display: inline-block; padding: 0.05em 0.5em; border-radius: 0.8em; color: white;
             font-size: 0.8em; }
