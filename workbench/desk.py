@@ -178,7 +178,8 @@ class Desk:
         total = self.ledger.count_claims() - len(index)
         if not total:  # in step: skip reading every claim id (each ingest starts here)
             return 0
-        if not len(index):  # every claim is linked again
+        relinking = not len(index)  # every claim is linked again
+        if relinking:
             clear_links(self.ledger)
         done = 0
         for chunk in self.ledger.iter_claim_texts(exclude=index.complete_ids):
@@ -186,7 +187,8 @@ class Desk:
                 claim_ids, texts, languages = map(
                     list, zip(*chunk[start : start + self.settings.batch_size], strict=True)
                 )
-                forget_links(self.ledger, claim_ids)  # linked before a crash lost the index
+                if not relinking:  # claims linked before a crash lost the index's copy
+                    forget_links(self.ledger, claim_ids)
                 vectors = self._encode(texts)
                 self._add(index, claim_ids, texts, languages, vectors, IngestReport())
                 done += len(claim_ids)

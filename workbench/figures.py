@@ -47,8 +47,7 @@ _PRE = {  # checked in this order: "لا يتجاوز" is "up to" before "يتج
     "up to": "up to|as many as|jusqu'à|ما يصل إلى|يصل إلى|لا يتجاوز|لا تتجاوز|لا يزيد عن",
     "less than": "less than|fewer than|under|below|moins de|أقل من|ما يقل عن|يقل عن|تقل عن|دون",
     "more than": "more than|over|upwards of|in excess of|above|plus de|أكثر من|ما يزيد عن|"
-    "ما يزيد على|"
-    "يزيد عن|يربو على|يتجاوز|تجاوز|يفوق|يتخطى|تخطى|تتخطى",
+    "ما يزيد على|يزيد عن|يربو على|يتجاوز|تجاوز|يفوق|يتخطى|تخطى|تتخطى",
     "about": "about|around|roughly|nearly|almost|approximately|some|an estimated|close to|"
     "environ|près de|quelque|نحو|حوالي|حوالى|قرابة|زهاء|ما يقارب|يقارب",
 }

@@ -10,8 +10,8 @@ from workbench.sources import fold_indexed, word_readings
 
 # "form form=value:kind"; kinds: unit (0-9), ten, teen, tens, hundred (a multiplier: "two
 # hundred", "ثلاث مئة"), scale, plural (vague alone: "آلاف"), whole, half, pre ("أحد" of "أحد عشر").
-# French: the words no other language writes ("un", "sept", "neuf" and "cent" also mean "a",
-# September, "new" and the "cent" of "pour cent").
+# French: only words that mean nothing else ("un", "sept", "neuf" and "cent" are left out: they
+# also mean "a", September, "new" and the "cent" of "pour cent").
 _NUMBER_WORDS = (
     "zero=0 one=1 two=2 three=3 four=4 five=5 six=6 seven=7 eight=8 nine=9 ten=10:ten "
     "eleven=11:teen twelve=12:teen thirteen=13:teen fourteen=14:teen fifteen=15:teen "
