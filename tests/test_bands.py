@@ -1,6 +1,7 @@
 """Match bands: thresholds from the bands file, the F1 threshold rule, and the guards."""
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -219,5 +220,9 @@ def test_the_command_line_shows_a_match_band_with_its_reason(
     match = Match("c1", conflicting, "Outlet", "en", "a1", "", None, 0.91, band, band_reason=why)
     print_matches([match], as_json=False)
     assert "related (conflicting figures: 40 killed vs 39 killed)" in capsys.readouterr().out
+    agreeing = replace(match, origin="sohr", agreeing_figures=("8 officers",))
+    print_matches([agreeing], as_json=False)
+    shown = capsys.readouterr().out
+    assert "[Outlet, en, None, origin: sohr]" in shown and "(same figures: 8 officers)" in shown
     print_matches([match], as_json=True)
     assert json.loads(capsys.readouterr().out)[0]["band_reason"] == why

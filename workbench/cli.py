@@ -165,10 +165,11 @@ def print_matches(matches: list[Match], as_json: bool) -> None:
         print("No near-duplicates found.")
     for m in matches:
         band = f"{m.band} ({m.band_reason})" if m.band_reason else str(m.band)
-        print(
-            f"{m.score:.3f}  {band}  {m.claim_id}  [{m.outlet}, {m.language}, {m.published}]  "
-            f"{m.text}"
-        )
+        about = [m.outlet, m.language, str(m.published)]
+        if m.origin:
+            about.append(f"origin: {m.origin}")
+        agreed = f"  (same figures: {', '.join(m.agreeing_figures)})" if m.agreeing_figures else ""
+        print(f"{m.score:.3f}  {band}  {m.claim_id}  [{', '.join(about)}]  {m.text}{agreed}")
 
 
 def run_match(desk: Desk, args: argparse.Namespace) -> int:
