@@ -290,7 +290,7 @@ def test_a_withdrawal_during_an_ingest_waits_its_turn(
     assert all(m.article_id != article for m in desk.match_text("floods", k=50))
 
 
-def test_languages_take_turns_and_unrelated_fillers_come_last_by_cosine() -> None:
+def test_languages_take_turns_fillers_come_last_and_other_languages_relate_sooner() -> None:
     text = "Officials reported floods in the northern valley town"
 
     def row(claim_id: str, language: str) -> Card:
