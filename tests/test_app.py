@@ -16,6 +16,7 @@ from workbench.embed import Encoder
 from workbench.models import VerdictLabel
 from workbench.review import QueueFilter, review_queue
 from workbench.settings import REPO, load_settings
+from workbench.verdicts import record_verdict, verdict_history
 
 PAGES = ["queue", "claim", "articles", "sources", "download", "overview"]
 
@@ -83,7 +84,7 @@ def test_review_flow_records_verdict_with_evidence_and_advances(ledger_desk: Des
     test.text_area(key=f"note-{claim_id}").input("Two outlets agree.")
     test.button(key="verdict-corroborated").click().run()
     assert not test.exception
-    (verdict,) = ledger_desk.ledger.verdict_history(claim_id)
+    (verdict,) = verdict_history(ledger_desk.ledger, claim_id)
     assert (verdict.label, verdict.reviewer, verdict.note) == (
         VerdictLabel.CORROBORATED,
         "Amal",
@@ -108,12 +109,12 @@ def test_verdict_needs_a_reviewer_name(ledger_desk: Desk) -> None:
 
 def test_a_verdict_recorded_meanwhile_is_shown_not_overwritten(ledger_desk: Desk) -> None:
     test, claim_id = start_review(ledger_desk)
-    ledger_desk.ledger.record_verdict(claim_id, VerdictLabel.DISPUTED, "Ben", "figures differ")
+    record_verdict(ledger_desk.ledger, claim_id, VerdictLabel.DISPUTED, "Ben", "figures differ")
     test.button(key="verdict-corroborated").click().run()
-    assert [v.reviewer for v in ledger_desk.ledger.verdict_history(claim_id)] == ["Ben"]
+    assert [v.reviewer for v in verdict_history(ledger_desk.ledger, claim_id)] == ["Ben"]
     assert any("Ben" in w.value and "disputed" in w.value for w in test.warning)
     test.button(key="override").click().run()
-    history = ledger_desk.ledger.verdict_history(claim_id)
+    history = verdict_history(ledger_desk.ledger, claim_id)
     assert [(v.reviewer, v.label) for v in history] == [
         ("Ben", VerdictLabel.DISPUTED),
         ("Amal", VerdictLabel.CORROBORATED),

@@ -17,6 +17,7 @@ from workbench.desk import Desk
 from workbench.ledger import Ledger
 from workbench.models import VerdictLabel
 from workbench.schema import MIGRATIONS
+from workbench.verdicts import record_verdict, reviewers, verdict_history
 
 TABLES = ("articles", "claims", "verdicts", "events", "links", "outlets", "schema_migrations")
 
@@ -38,9 +39,9 @@ def snapshot(ledger: Ledger) -> dict[str, tuple[int, str]]:
 def record_some_verdicts(desk: Desk) -> list[str]:
     claim_ids = list(desk.claims().claim_id)
     ledger = desk.ledger
-    ledger.record_verdict(claim_ids[0], VerdictLabel.DISPUTED, "amal", "=SUM(A1)", claim_ids[1:3])
-    ledger.record_verdict(claim_ids[0], VerdictLabel.CORROBORATED, "omar", "قرأت المصدرين")
-    ledger.record_verdict(claim_ids[5], VerdictLabel.PROPAGANDA_SOURCED, "amal")
+    record_verdict(ledger, claim_ids[0], VerdictLabel.DISPUTED, "amal", "=SUM(A1)", claim_ids[1:3])
+    record_verdict(ledger, claim_ids[0], VerdictLabel.CORROBORATED, "omar", "قرأت المصدرين")
+    record_verdict(ledger, claim_ids[5], VerdictLabel.PROPAGANDA_SOURCED, "amal")
     return claim_ids
 
 
@@ -55,7 +56,7 @@ def test_backup_then_restore_gives_identical_tables(loaded_desk: Desk, tmp_path:
     restored = Ledger(target)
     assert snapshot(restored) == before
     assert before["verdicts"][0] == 3 and before["current_verdicts"][0] == 2
-    assert restored.verdict_history(loaded_desk.claims().claim_id[0])[1].note == "قرأت المصدرين"
+    assert verdict_history(restored, loaded_desk.claims().claim_id[0])[1].note == "قرأت المصدرين"
     with restored.connect() as db:
         indexes = {
             row[0] for row in db.execute("SELECT index_name FROM duckdb_indexes()").fetchall()
@@ -98,7 +99,7 @@ def test_restore_refuses_to_overwrite_without_force(loaded_desk: Desk, tmp_path:
     claim_ids = record_some_verdicts(loaded_desk)
     ledger = loaded_desk.ledger
     backup = backup_ledger(ledger, tmp_path / "backups")
-    ledger.record_verdict(claim_ids[6], VerdictLabel.DISPUTED, "late")
+    record_verdict(ledger, claim_ids[6], VerdictLabel.DISPUTED, "late")
     after_backup = snapshot(ledger)
 
     with pytest.raises(BackupError, match="already exists"):
@@ -107,7 +108,7 @@ def test_restore_refuses_to_overwrite_without_force(loaded_desk: Desk, tmp_path:
 
     restore_ledger(backup, ledger.path, force=True)
     assert snapshot(ledger)["verdicts"][0] == 3
-    assert "late" not in ledger.reviewers()
+    assert "late" not in reviewers(ledger)
 
 
 def test_a_corrupted_backup_leaves_the_target_untouched(loaded_desk: Desk, tmp_path: Path) -> None:
@@ -163,7 +164,7 @@ def test_backup_during_writes_is_one_snapshot(loaded_desk: Desk, tmp_path: Path)
     def write() -> None:
         while not stop.is_set() and len(recorded) < 500:
             claim_id = claim_ids[len(recorded) % len(claim_ids)]
-            recorded.append(ledger.record_verdict(claim_id, VerdictLabel.DISPUTED, "w").verdict_id)
+            recorded.append(record_verdict(ledger, claim_id, VerdictLabel.DISPUTED, "w").verdict_id)
 
     writer = threading.Thread(target=write)
     writer.start()

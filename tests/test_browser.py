@@ -20,6 +20,7 @@ from tests.conftest import DATA
 from workbench.desk import Desk
 from workbench.embed import Encoder
 from workbench.settings import REPO, load_settings
+from workbench.verdicts import verdict_history
 
 pytestmark = pytest.mark.slow
 CHROMIUM = "/usr/bin/chromium"
@@ -109,7 +110,7 @@ def test_verdict_by_clicking_then_download_the_csv(
         settle(page)
         page.get_by_role("button", name="Disputed").click()
         expect(page.get_by_text("Recorded: disputed")).to_be_visible(timeout=30_000)
-        (verdict,) = desk.ledger.verdict_history(claim_id)
+        (verdict,) = verdict_history(desk.ledger, claim_id)
         assert verdict.reviewer == "Browser Reviewer" and verdict.note.startswith("Only one")
 
         page.get_by_role("link", name="Export").click()

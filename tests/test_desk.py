@@ -19,7 +19,7 @@ from workbench.desk import Desk
 from workbench.embed import Encoder
 from workbench.errors import IndexMismatchError, NotFoundError, WorkbenchError
 from workbench.matching import interleave_languages, to_match
-from workbench.models import MatchBand, VerdictLabel
+from workbench.models import MatchBand
 from workbench.retrieval import Retriever
 from workbench.settings import Settings
 
@@ -169,17 +169,6 @@ def test_index_from_an_older_workbench_is_rebuilt(loaded_desk: Desk, settings: S
     claim = claim_id_of(fresh, "Harbour Gazette", "evacuated")
     assert fresh.similar(claim)[0].outlet == "صحيفة الميناء"
     assert json.loads(path.read_text())["format"] != 0
-
-
-def test_verdicts_are_appended_not_replaced(loaded_desk: Desk) -> None:
-    claim = claim_id_of(loaded_desk, "Harbour Gazette", "evacuated")
-    loaded_desk.ledger.record_verdict(claim, VerdictLabel.DISPUTED, "amal", "one source")
-    loaded_desk.ledger.record_verdict(claim, VerdictLabel.CORROBORATED, "ben", "two sources")
-    history = loaded_desk.ledger.verdict_history(claim)
-    assert [(v.reviewer, v.label) for v in history] == [
-        ("amal", VerdictLabel.DISPUTED),
-        ("ben", VerdictLabel.CORROBORATED),
-    ]
 
 
 def test_bad_records_are_reported_and_the_rest_ingested(desk: Desk, tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from workbench.export import (
     neutralise,
 )
 from workbench.models import VerdictLabel
+from workbench.verdicts import record_verdict
 
 HISTORY_COLUMNS = [
     "verdict_id",
@@ -59,11 +60,16 @@ def test_history_has_a_row_per_verdict_and_current_a_row_per_claim(
 ) -> None:
     english, arabic = flood_claims(loaded_desk)
     ledger = loaded_desk.ledger
-    first = ledger.record_verdict(english["claim_id"], VerdictLabel.DISPUTED, "amal", "unclear")
-    second = ledger.record_verdict(
-        english["claim_id"], VerdictLabel.CORROBORATED, "omar", "both agree", [arabic["claim_id"]]
+    first = record_verdict(ledger, english["claim_id"], VerdictLabel.DISPUTED, "amal", "unclear")
+    second = record_verdict(
+        ledger,
+        english["claim_id"],
+        VerdictLabel.CORROBORATED,
+        "omar",
+        "both agree",
+        [arabic["claim_id"]],
     )
-    third = ledger.record_verdict(arabic["claim_id"], VerdictLabel.CORROBORATED, "amal")
+    third = record_verdict(ledger, arabic["claim_id"], VerdictLabel.CORROBORATED, "amal")
 
     assert export_history_csv(ledger, tmp_path / "history.csv") == 3
     assert export_csv(ledger, tmp_path / "current.csv") == 2
@@ -88,7 +94,7 @@ def test_history_has_a_row_per_verdict_and_current_a_row_per_claim(
 
 def test_both_csv_exports_start_with_a_bom(loaded_desk: Desk, tmp_path: Path) -> None:
     english, _ = flood_claims(loaded_desk)
-    loaded_desk.ledger.record_verdict(english["claim_id"], VerdictLabel.DISPUTED, "amal")
+    record_verdict(loaded_desk.ledger, english["claim_id"], VerdictLabel.DISPUTED, "amal")
     export_csv(loaded_desk.ledger, tmp_path / "current.csv")
     export_history_csv(loaded_desk.ledger, tmp_path / "history.csv")
     for name in ("current.csv", "history.csv"):
@@ -103,7 +109,7 @@ def test_history_neutralises_formula_cells(loaded_desk: Desk, tmp_path: Path, st
     english, _ = flood_claims(loaded_desk)
     note = f'{start}HYPERLINK("https://evil.example","x")'
     reviewer = f"{start}cmd|' /C calc'!A0"
-    loaded_desk.ledger.record_verdict(english["claim_id"], VerdictLabel.DISPUTED, reviewer, note)
+    record_verdict(loaded_desk.ledger, english["claim_id"], VerdictLabel.DISPUTED, reviewer, note)
 
     export_history_csv(loaded_desk.ledger, tmp_path / "history.csv")
 
@@ -123,7 +129,7 @@ def test_neutralise_leaves_ordinary_values_alone() -> None:
 def test_arabic_round_trips_through_csv_and_claimreview(loaded_desk: Desk, tmp_path: Path) -> None:
     _, arabic = flood_claims(loaded_desk)
     note = "تؤكد الصحيفتان الخبر نفسه"
-    loaded_desk.ledger.record_verdict(arabic["claim_id"], VerdictLabel.CORROBORATED, "أمل", note)
+    record_verdict(loaded_desk.ledger, arabic["claim_id"], VerdictLabel.CORROBORATED, "أمل", note)
 
     export_history_csv(loaded_desk.ledger, tmp_path / "history.csv")
     export_claimreview(loaded_desk.ledger, tmp_path / "reviews.json")
@@ -146,14 +152,19 @@ def test_claimreview_is_json_ld_with_the_mapping_and_every_appearance(
     cup = claim_where(loaded_desk, "Capital Sports", "extra time")
     library = claim_where(loaded_desk, "الرياضة اليوم", "العاشرة")
     ledger = loaded_desk.ledger
-    ledger.record_verdict(english["claim_id"], VerdictLabel.DISPUTED, "amal", "first look")
-    ledger.record_verdict(
-        english["claim_id"], VerdictLabel.CORROBORATED, "omar", "same figures", [arabic["claim_id"]]
+    record_verdict(ledger, english["claim_id"], VerdictLabel.DISPUTED, "amal", "first look")
+    record_verdict(
+        ledger,
+        english["claim_id"],
+        VerdictLabel.CORROBORATED,
+        "omar",
+        "same figures",
+        [arabic["claim_id"]],
     )
-    ledger.record_verdict(cup["claim_id"], VerdictLabel.DISPUTED, "amal", "scores differ")
+    record_verdict(ledger, cup["claim_id"], VerdictLabel.DISPUTED, "amal", "scores differ")
     # Evidence from an article published two days earlier makes that article the first appearance.
-    ledger.record_verdict(
-        library["claim_id"], VerdictLabel.PROPAGANDA_SOURCED, "omar", "", [cup["claim_id"]]
+    record_verdict(
+        ledger, library["claim_id"], VerdictLabel.PROPAGANDA_SOURCED, "omar", "", [cup["claim_id"]]
     )
 
     count = export_claimreview(ledger, tmp_path / "reviews.json", organisation="Marsa Desk")
@@ -206,7 +217,7 @@ def test_a_failed_export_leaves_the_old_file_and_no_temporary(
     loaded_desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     english, _ = flood_claims(loaded_desk)
-    loaded_desk.ledger.record_verdict(english["claim_id"], VerdictLabel.DISPUTED, "amal", "boom")
+    record_verdict(loaded_desk.ledger, english["claim_id"], VerdictLabel.DISPUTED, "amal", "boom")
     path = tmp_path / "out" / "history.csv"
     path.parent.mkdir()
     path.write_text("the previous export\n", encoding="utf-8")

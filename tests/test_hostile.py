@@ -40,6 +40,7 @@ from workbench.ledger import Ledger
 from workbench.models import VerdictLabel
 from workbench.settings import REPO, load_settings
 from workbench.text import INVISIBLE, is_rtl
+from workbench.verdicts import record_verdict
 
 HOSTILE = DATA / "hostile"
 MAX_CLAIM_CHARS = 600
@@ -100,7 +101,7 @@ def assert_kept(before: dict[str, str], after: dict[str, str], added: int) -> No
 
 def add_verdict(desk: Desk) -> None:
     claim_id = str(desk.claims().claim_id.iloc[0])
-    desk.ledger.record_verdict(claim_id, VerdictLabel.DISPUTED, "amal", "<b>checked</b>")
+    record_verdict(desk.ledger, claim_id, VerdictLabel.DISPUTED, "amal", "<b>checked</b>")
 
 
 @pytest.fixture(scope="session")
@@ -367,7 +368,7 @@ def check_formulas_exported_neutralised(desk: Desk, tmp_path: Path) -> None:
     }
     claims = [claim for article in articles for claim in article["claims"]]
     for claim in claims:
-        desk.ledger.record_verdict(claim["claim_id"], VerdictLabel.DISPUTED, "amal", "=1+2")
+        record_verdict(desk.ledger, claim["claim_id"], VerdictLabel.DISPUTED, "amal", "=1+2")
 
     export_csv(desk.ledger, tmp_path / "out.csv")
 

@@ -10,6 +10,7 @@ from workbench.desk import Desk
 from workbench.models import VerdictLabel
 from workbench.settings import load_settings
 from workbench.stress import run_writers
+from workbench.verdicts import record_verdict, verdict_history
 
 
 @pytest.mark.slow
@@ -26,7 +27,7 @@ def test_threads_of_one_process_share_the_ledger(loaded_desk: Desk) -> None:
     def write(number: int) -> None:
         try:
             for _ in range(5):
-                loaded_desk.ledger.record_verdict(claim_id, VerdictLabel.DISPUTED, f"t{number}")
+                record_verdict(loaded_desk.ledger, claim_id, VerdictLabel.DISPUTED, f"t{number}")
         except BaseException as error:
             errors.append(error)
 
@@ -36,7 +37,7 @@ def test_threads_of_one_process_share_the_ledger(loaded_desk: Desk) -> None:
     for thread in threads:
         thread.join()
     assert errors == []
-    assert len(loaded_desk.ledger.verdict_history(claim_id)) == 20
+    assert len(verdict_history(loaded_desk.ledger, claim_id)) == 20
 
 
 def test_cli_backup_and_restore(
@@ -44,12 +45,12 @@ def test_cli_backup_and_restore(
 ) -> None:
     home = loaded_desk.settings.home
     claim_id = str(loaded_desk.claims().claim_id.iloc[0])
-    loaded_desk.ledger.record_verdict(claim_id, VerdictLabel.CORROBORATED, "amal")
+    record_verdict(loaded_desk.ledger, claim_id, VerdictLabel.CORROBORATED, "amal")
     assert main(["--home", str(home), "backup", str(tmp_path / "backups")]) == 0
     (backup,) = (tmp_path / "backups").iterdir()
     fresh = tmp_path / "fresh"
     assert main(["--home", str(fresh), "restore", str(backup)]) == 0
     restored = Desk(load_settings(environ={}, home=fresh), encoder=loaded_desk.encoder)
-    assert [v.reviewer for v in restored.ledger.verdict_history(claim_id)] == ["amal"]
+    assert [v.reviewer for v in verdict_history(restored.ledger, claim_id)] == ["amal"]
     assert main(["--home", str(fresh), "restore", str(backup)]) == 2
     assert "force" in capsys.readouterr().err

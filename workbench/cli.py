@@ -24,6 +24,7 @@ from workbench.pairs import ARTICLE_METHODS, bench_ans, bench_semeval, calibrate
 from workbench.scale import bench_scale
 from workbench.settings import REPO, load_settings
 from workbench.stress import run_writers
+from workbench.verdicts import record_verdict
 
 DEMO = REPO / "data" / "demo"
 
@@ -196,8 +197,13 @@ def run_claims(desk: Desk, args: argparse.Namespace) -> int:
 
 
 def run_verdict(desk: Desk, args: argparse.Namespace) -> int:
-    verdict = desk.ledger.record_verdict(
-        args.claim_id, VerdictLabel(args.label), args.reviewer, args.note, args.evidence
+    verdict = record_verdict(
+        desk.ledger,
+        args.claim_id,
+        VerdictLabel(args.label),
+        args.reviewer,
+        args.note,
+        args.evidence,
     )
     print(f"Recorded {verdict.label} on {verdict.claim_id} by {verdict.reviewer}.")
     return 0

@@ -1,4 +1,5 @@
-"""The DuckDB claim ledger: articles, claims and an append-only history of verdicts."""
+"""The DuckDB claim ledger: articles, claims, audited events and the connection they share
+(verdicts are appended through workbench.verdicts)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ import pandas as pd
 
 from workbench.cards import Card, Cards
 from workbench.connection import HeldConnection, file_id
-from workbench.errors import NotFoundError, VerdictConflictError, WorkbenchError
-from workbench.models import Article, Claim, Verdict, VerdictLabel
+from workbench.errors import NotFoundError, WorkbenchError
+from workbench.models import Article, Claim
 from workbench.schema import MIGRATIONS, ClaimRow, article_row, claim_row
 
 log = logging.getLogger(__name__)
@@ -303,74 +304,6 @@ class Ledger:
             raise NotFoundError(f"No article with id {article_id!r} in the ledger.")
         return dict(frame.iloc[0])
 
-    # -- verdicts ------------------------------------------------------------------------
-
-    def record_verdict(
-        self,
-        claim_id: str,
-        label: VerdictLabel,
-        reviewer: str,
-        note: str = "",
-        evidence: Sequence[str] = (),
-        seen_version: int | None = None,
-    ) -> Verdict:
-        """Append a verdict; earlier verdicts stay in the history.
-
-        `seen_version` is the claim's version (its number of verdicts) that the reviewer looked at;
-        if another verdict arrived since, nothing is written and VerdictConflictError names it.
-        """
-        if not reviewer.strip():
-            raise WorkbenchError("A verdict needs the reviewer's name.")
-        verdict = Verdict(
-            verdict_id=uuid.uuid4().hex,
-            claim_id=claim_id,
-            label=VerdictLabel(label),
-            reviewer=reviewer,
-            note=note,
-            created_at=datetime.now(UTC),
-            evidence=tuple(evidence),
-        )
-        with self.transaction() as db:
-            if not db.execute("SELECT 1 FROM claims WHERE claim_id = ?", [claim_id]).fetchone():
-                raise NotFoundError(f"No claim with id {claim_id!r} in the ledger.")
-            version, latest = self._version(db, claim_id)
-            if seen_version is not None and version != seen_version and latest:
-                raise VerdictConflictError(
-                    f"Meanwhile {latest[0]} recorded {latest[1]!r} on this claim; "
-                    "look at it and submit again to add your verdict."
-                )
-            db.execute(
-                "INSERT INTO verdicts (verdict_id, claim_id, verdict, reviewer, note, evidence, "
-                "created_at, seen_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    verdict.verdict_id,
-                    claim_id,
-                    verdict.label.value,
-                    reviewer,
-                    note,
-                    list(verdict.evidence),
-                    verdict.created_at,
-                    version,
-                ],
-            )
-        return verdict
-
-    @staticmethod
-    def _version(
-        db: duckdb.DuckDBPyConnection, claim_id: str
-    ) -> tuple[int, tuple[str, str] | None]:
-        count, reviewer, label = db.execute(
-            "SELECT count(*), arg_max(reviewer, created_at), arg_max(verdict, created_at) "
-            "FROM verdicts WHERE claim_id = ?",
-            [claim_id],
-        ).fetchone() or (0, None, None)
-        return int(count), (reviewer, label) if reviewer else None
-
-    def claim_version(self, claim_id: str) -> int:
-        """How many verdicts the claim has: the version a reviewer saw."""
-        with self.connect() as db:
-            return self._version(db, claim_id)[0]
-
     # -- events ------------------------------------------------------------------------
 
     def record_event(self, kind: str, actor: str, detail: str) -> None:
@@ -390,23 +323,6 @@ class Ledger:
                 [kind],
             ).fetchall()
         return [row[0] for row in rows]
-
-    def reviewers(self) -> list[str]:
-        with self.connect() as db:
-            rows = db.execute("SELECT DISTINCT reviewer FROM verdicts ORDER BY 1").fetchall()
-        return [row[0] for row in rows]
-
-    def verdict_history(self, claim_id: str) -> list[Verdict]:
-        with self.connect() as db:
-            rows = db.execute(
-                "SELECT verdict_id, claim_id, verdict, reviewer, note, created_at, evidence "
-                "FROM verdicts WHERE claim_id = ? ORDER BY created_at, verdict_id",
-                [claim_id],
-            ).fetchall()
-        return [
-            Verdict(v_id, c_id, VerdictLabel(label), reviewer, note, at, tuple(evidence))
-            for v_id, c_id, label, reviewer, note, at, evidence in rows
-        ]
 
 
 def _by_key(db: duckdb.DuckDBPyConnection, sql: str, keys: list[str]) -> list[tuple[Any, ...]]:

@@ -19,6 +19,7 @@ from workbench.desk import Desk
 from workbench.ingest import Record, build_article
 from workbench.settings import Settings
 from workbench.text import clean_for_index
+from workbench.verdicts import verdict_history
 
 PLACES = {
     "en": ["Marsa", "Tell Abyad", "Qamishli", "Hama", "Maan", "Zarqa", "Tripoli", "Sidon"],
@@ -215,4 +216,4 @@ def _claim_view(desk: Desk, claim_id: str) -> None:
     desk.ledger.get_article(claim.article_id)
     desk.assess(claim_id)
     desk.similar(claim_id)
-    desk.ledger.verdict_history(claim_id)
+    verdict_history(desk.ledger, claim_id)

@@ -12,14 +12,19 @@ from typing import Any
 from workbench.errors import WorkbenchError
 from workbench.ledger import Ledger
 from workbench.models import VerdictLabel
+from workbench.verdicts import record_verdict
 
 
 def _write(path: Path, claim_ids: Sequence[str], writer: str, writes: int, timeout: float) -> int:
     ledger = Ledger(path, lock_timeout=timeout)
     labels = list(VerdictLabel)
     for number in range(writes):
-        ledger.record_verdict(
-            claim_ids[number % len(claim_ids)], labels[number % 3], writer, f"write {number}"
+        record_verdict(
+            ledger,
+            claim_ids[number % len(claim_ids)],
+            labels[number % 3],
+            writer,
+            f"write {number}",
         )
     return writes
 

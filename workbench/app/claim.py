@@ -23,6 +23,7 @@ from workbench.figures import describe
 from workbench.models import Match, VerdictLabel
 from workbench.provenance import Assessment
 from workbench.schema import ClaimRow
+from workbench.verdicts import claim_version, record_verdict, verdict_history
 
 CONTEXT_CHARS = 1200
 
@@ -172,7 +173,7 @@ def verdict_form(claim_id: str, evidence: list[str]) -> None:
     reviewer = current_reviewer()
     seen_key = f"seen-version-{claim_id}"
     if seen_key not in st.session_state:
-        st.session_state[seen_key] = desk.ledger.claim_version(claim_id)
+        st.session_state[seen_key] = claim_version(desk.ledger, claim_id)
     note = st.text_area(
         "Rationale", key=f"note-{claim_id}", placeholder="Why, and on what evidence"
     )
@@ -193,12 +194,18 @@ def verdict_form(claim_id: str, evidence: list[str]) -> None:
         st.warning(conflict)
         if st.button("Add my verdict anyway", key="override"):
             clicked = VerdictLabel(st.session_state[f"pending-{claim_id}"])
-            st.session_state[seen_key] = desk.ledger.claim_version(claim_id)
+            st.session_state[seen_key] = claim_version(desk.ledger, claim_id)
     if clicked is None:
         return
     try:
-        desk.ledger.record_verdict(
-            claim_id, clicked, reviewer, note, evidence, seen_version=st.session_state[seen_key]
+        record_verdict(
+            desk.ledger,
+            claim_id,
+            clicked,
+            reviewer,
+            note,
+            evidence,
+            seen_version=st.session_state[seen_key],
         )
     except VerdictConflictError as error:
         st.session_state[f"conflict-{claim_id}"] = str(error)
@@ -225,7 +232,7 @@ def advance(claim_id: str) -> None:
 
 
 def history(claim_id: str) -> None:
-    verdicts = shared_desk().ledger.verdict_history(claim_id)
+    verdicts = verdict_history(shared_desk().ledger, claim_id)
     st.subheader("Verdict history")
     if not verdicts:
         st.caption("No verdict yet.")

@@ -11,6 +11,7 @@ from workbench.app.shared import shared_desk
 from workbench.export import export_csv
 from workbench.models import VerdictLabel
 from workbench.review import facets
+from workbench.verdicts import reviewers as reviewer_names
 
 
 def render() -> None:
@@ -18,7 +19,7 @@ def render() -> None:
     st.title("Export verdicts")
     verdicts = st.multiselect("Verdicts", [label.value for label in VerdictLabel])
     outlets = st.multiselect("Outlets", facets(desk.ledger)["outlets"])
-    reviewers = st.multiselect("Reviewers", desk.ledger.reviewers())
+    reviewers = st.multiselect("Reviewers", reviewer_names(desk.ledger))
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "verdicts.csv"
         rows = export_csv(desk.ledger, path, verdicts, outlets, reviewers)
