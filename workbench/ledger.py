@@ -119,6 +119,11 @@ class Ledger:
                 raise
             db.commit()
 
+    def rows(self, sql: str, parameters: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """The rows of one read."""
+        with self.connect() as db:
+            return db.execute(sql, list(parameters)).fetchall()
+
     def checkpoint(self) -> None:
         """Write the log into the file (after an ingest): reads get faster, reopening too."""
         with self.connect() as db:
@@ -231,25 +236,22 @@ class Ledger:
         return claim_ids
 
     def withdrawn_claim_ids(self) -> set[str]:
-        with self.connect() as db:
-            rows = db.execute(
-                "SELECT claim_id FROM claims WHERE article_id IN "
-                "(SELECT article_id FROM withdrawals)"
-            ).fetchall()
+        rows = self.rows(
+            "SELECT claim_id FROM claims WHERE article_id IN (SELECT article_id FROM withdrawals)"
+        )
         return {row[0] for row in rows}
 
     def claim_ids(self) -> list[str]:
-        with self.connect() as db:
-            return [row[0] for row in db.execute("SELECT claim_id FROM claims").fetchall()]
+        return [row[0] for row in self.rows("SELECT claim_id FROM claims")]
 
     def claim_texts(self, claim_ids: Sequence[str]) -> dict[str, str]:
         """The indexed form of each claim."""
-        with self.connect() as db:
-            rows = db.execute(
+        return dict(
+            self.rows(
                 "SELECT claim_id, clean_text FROM claims WHERE list_contains(?, claim_id)",
                 [list(claim_ids)],
-            ).fetchall()
-        return dict(rows)
+            )
+        )
 
     def iter_claim_texts(
         self, exclude: set[str], chunk: int = 10_000
@@ -316,12 +318,11 @@ class Ledger:
 
     def events(self, kind: str) -> list[str]:
         """The JSON details of one kind of event, oldest first."""
-        with self.connect() as db:
-            rows = db.execute(
-                "SELECT CAST(detail AS VARCHAR) FROM events WHERE kind = ? "
-                "ORDER BY created_at, event_id",
-                [kind],
-            ).fetchall()
+        rows = self.rows(
+            "SELECT CAST(detail AS VARCHAR) FROM events WHERE kind = ? "
+            "ORDER BY created_at, event_id",
+            [kind],
+        )
         return [row[0] for row in rows]
 
 

@@ -73,12 +73,11 @@ def claim_version(ledger: Ledger, claim_id: str) -> int:
 
 def verdict_history(ledger: Ledger, claim_id: str) -> list[Verdict]:
     """A claim's verdicts, oldest first."""
-    with ledger.connect() as db:
-        rows = db.execute(
-            "SELECT verdict_id, claim_id, verdict, reviewer, note, created_at, evidence "
-            "FROM verdicts WHERE claim_id = ? ORDER BY created_at, verdict_id",
-            [claim_id],
-        ).fetchall()
+    rows = ledger.rows(
+        "SELECT verdict_id, claim_id, verdict, reviewer, note, created_at, evidence "
+        "FROM verdicts WHERE claim_id = ? ORDER BY created_at, verdict_id",
+        [claim_id],
+    )
     return [
         Verdict(v_id, c_id, VerdictLabel(label), reviewer, note, at, tuple(evidence))
         for v_id, c_id, label, reviewer, note, at, evidence in rows
@@ -87,9 +86,7 @@ def verdict_history(ledger: Ledger, claim_id: str) -> list[Verdict]:
 
 def reviewers(ledger: Ledger) -> list[str]:
     """Everyone who has recorded a verdict, by name."""
-    with ledger.connect() as db:
-        rows = db.execute("SELECT DISTINCT reviewer FROM verdicts ORDER BY 1").fetchall()
-    return [row[0] for row in rows]
+    return [row[0] for row in ledger.rows("SELECT DISTINCT reviewer FROM verdicts ORDER BY 1")]
 
 
 def _version(db: duckdb.DuckDBPyConnection, claim_id: str) -> tuple[int, tuple[str, str] | None]:
