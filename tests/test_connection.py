@@ -13,6 +13,7 @@ import pytest
 
 from workbench import cards, connection
 from workbench import ledger as ledger_module
+from workbench.files import file_id
 from workbench.ingest import Record, build_article
 from workbench.ledger import Ledger
 from workbench.settings import REPO
@@ -183,10 +184,10 @@ def test_claims_written_since_a_warming_are_read_from_the_file_until_the_next(
     _add_articles(ledger, range(11, 15))
     new = sorted(set(ledger.claim_ids()) - read_before)
     assert len(new) == 12
-    assert ledger._cards.get(new, connection.file_id(ledger.path)) == ({}, new)
+    assert ledger._cards.get(new, file_id(ledger.path)) == ({}, new)
     assert len(ledger.cards(new)) == 12  # from the file
     with ledger.connect() as db:
-        file = connection.file_id(ledger.path)
+        file = file_id(ledger.path)
         assert ledger._cards.read(db, file, lambda: False) == 12  # only the new ones
     assert len(ledger._cards) == 42
 
@@ -196,7 +197,7 @@ def test_a_stopped_read_goes_on_where_it_stopped(
 ) -> None:
     monkeypatch.setattr(cards, "READ_ROWS", 5)
     ledger = _ledger_of(tmp_path / "ledger.duckdb", 10)
-    held, file = cards.Cards(), connection.file_id(ledger.path)
+    held, file = cards.Cards(), file_id(ledger.path)
     asked = iter([False, False, False, True])  # the articles, one chunk of claims, then stop
     with ledger.connect() as db:
         assert held.read(db, file, lambda: next(asked)) == 5

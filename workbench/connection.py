@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 
 from workbench.errors import LedgerBusyError, WorkbenchError
+from workbench.files import file_id
 
 log = logging.getLogger(__name__)
 
@@ -180,12 +181,3 @@ def _close_all() -> None:
     """Close held files in an orderly way at exit (the watcher is a daemon thread)."""
     for connection in list(_held_connections):
         connection.close()
-
-
-def file_id(path: Path) -> tuple[int, int] | None:
-    """Which file is at `path` now (a restore puts another there)."""
-    try:
-        status = path.stat()
-    except FileNotFoundError:
-        return None
-    return status.st_dev, status.st_ino

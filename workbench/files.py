@@ -30,14 +30,25 @@ def write_atomically(path: Path, text: str) -> None:
         os.fsync(handle.fileno())
 
 
+def file_id(path: Path) -> tuple[int, int] | None:
+    """Which file is at `path` now, however often it is written (a restore puts another there),
+    or None when there is none."""
+    status = _status(path)
+    return (status.st_dev, status.st_ino) if status else None
+
+
 def file_stamp(path: Path) -> tuple[int, int] | None:
     """Which version of a file is at `path`: its inode and modification time (a replaced
     manifest has a new inode), or None when there is none."""
+    status = _status(path)
+    return (status.st_ino, status.st_mtime_ns) if status else None
+
+
+def _status(path: Path) -> os.stat_result | None:
     try:
-        status = path.stat()
+        return path.stat()
     except FileNotFoundError:
         return None
-    return status.st_ino, status.st_mtime_ns
 
 
 @contextmanager

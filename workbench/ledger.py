@@ -16,8 +16,9 @@ import duckdb
 import pandas as pd
 
 from workbench.cards import Card, Cards
-from workbench.connection import HeldConnection, file_id
+from workbench.connection import HeldConnection
 from workbench.errors import NotFoundError, WorkbenchError
+from workbench.files import file_id
 from workbench.models import Article, Claim
 from workbench.schema import MIGRATIONS, ClaimRow, article_row, claim_row
 
