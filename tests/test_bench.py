@@ -4,7 +4,12 @@ from pathlib import Path
 import pytest
 
 from workbench import bench
-from workbench.bench import bench_checkthat, fact_check_records, fact_check_text
+from workbench.bench import (
+    bench_checkthat,
+    fact_check_records,
+    fact_check_text,
+    title_boilerplate,
+)
 from workbench.desk import Desk
 from workbench.embed import Encoder
 from workbench.ingest import build_article
@@ -52,6 +57,22 @@ def test_a_fact_check_is_its_title_and_claim_as_one_statement(
     claim: str, title: str, text: str
 ) -> None:
     assert fact_check_text(claim, title) == text
+
+
+def test_title_parts_that_many_fact_checks_share_are_left_out() -> None:
+    titles = [
+        *(f"خبر رقم {n} - زائف - فتبينوا" for n in range(5)),
+        *(f"فحص الحقائق | مسبار | لقاح رقم {n}" for n in range(5)),
+        *(f"Five words in every title - claim {n}" for n in range(5)),
+        "فحص الحقائق | مسبار",
+    ]
+    boilerplate = title_boilerplate(titles)
+    assert boilerplate == {"زائف", "فتبينوا", "فحص الحقائق", "مسبار"}
+    assert fact_check_text("", titles[0], boilerplate) == "خبر رقم 0"
+    assert fact_check_text("", titles[5], boilerplate) == "لقاح رقم 0"
+    assert fact_check_text("", titles[10], boilerplate) == "Five words in every title - claim 0"
+    # A title that is all boilerplate is kept whole rather than lost.
+    assert fact_check_text("لقاح", titles[-1], boilerplate) == "فحص الحقائق - مسبار — لقاح"
 
 
 def test_each_fact_check_becomes_one_claim_of_its_own_outlet() -> None:

@@ -8,7 +8,8 @@ import logging
 import re
 import tempfile
 import time
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,9 @@ log = logging.getLogger(__name__)
 csv.field_size_limit(64 * 1024 * 1024)
 # A title's closing marks, dropped so that the title does not end a sentence before its claim.
 _TRAILING_MARKS = re.compile(r"[\s.!?؟…:;,،]+$")
+# Where a title's parts meet: "claim - verdict - site" or "section | site | claim".
+_TITLE_PARTS = re.compile(r"\s+[-–]\s+|\s*\|\s*")
+_PART_MARKS = ' "!.'
 
 
 def read_tsv(path: Path) -> list[list[str]]:
@@ -77,7 +81,25 @@ def reciprocal_rank(ranked: list[str], relevant: set[str]) -> float:
     return next((1 / rank for rank, doc in enumerate(ranked, 1) if doc in relevant), 0.0)
 
 
-def fact_check_text(claim: str, title: str) -> str:
+def title_boilerplate(titles: Iterable[str], least: int = 5, words: int = 4) -> frozenset[str]:
+    """The title parts that many fact-checks share: a site's name, its section, a verdict label.
+
+    Arabic fact-checkers end or start their titles with such parts ("- زائف - فتبينوا",
+    "| فحص الحقائق | مسبار"); matched as words, they pull a tweet towards every fact-check that
+    shares its site's wording. A part of at most `words` words found in at least `least` titles
+    is left out. MAP@5 on the CheckThat! 2A Arabic pool, train / dev: 0.892 / 0.870 with the
+    parts, 0.894 / 0.883 without them; with `use-e5-multilingual`, 0.932 / 0.900 then
+    0.927 / 0.904. No English title part repeats five times, so English is unchanged.
+    """
+    counts = Counter(_part(part) for title in titles for part in _TITLE_PARTS.split(title))
+    return frozenset(p for p, n in counts.items() if p and n >= least and len(p.split()) <= words)
+
+
+def _part(text: str) -> str:
+    return text.strip(_PART_MARKS)
+
+
+def fact_check_text(claim: str, title: str, boilerplate: frozenset[str] = frozenset()) -> str:
     """A fact-check as one statement: its title, a dash, and the claim it checks.
 
     A fact-check's title restates or judges its claim, so the two are matched together rather
@@ -85,19 +107,23 @@ def fact_check_text(claim: str, title: str) -> str:
     MAP@5 on CheckThat! 2A train / dev, headline claim then one statement: English 0.843 / 0.916
     then 0.868 / 0.935; Arabic 0.874 / 0.816 then 0.881 / 0.793 (train decided). A claim of
     several sentences is still split by the desk. Either part stands alone when the other is
-    missing (235 Arabic fact-checks have only a title, and were left out before).
+    missing (235 Arabic fact-checks have only a title, and were left out before). The title's
+    `boilerplate` parts are left out, unless nothing else is left.
     """
-    title = _TRAILING_MARKS.sub("", title.strip())
+    parts = _TITLE_PARTS.split(title.strip())
+    kept = [part for part in parts if _part(part) not in boilerplate]
+    title = _TRAILING_MARKS.sub("", " - ".join(kept or parts))
     claim = claim.strip()
     return f"{title} — {claim}" if title and claim else title or claim
 
 
 def fact_check_records(items: list[tuple[str, str, str]], path: Path) -> Iterator[Record]:
+    boilerplate = title_boilerplate(title for _, _, title in items)
     for line, (claim_id, text, title) in enumerate(items, start=1):
         # One outlet per fact-check, so that two with the same wording both stay in.
         fields = {
             "outlet": f"fact-check {claim_id}",
-            "text": fact_check_text(text, title),
+            "text": fact_check_text(text, title, boilerplate),
             "id": claim_id,
         }
         yield Record(str(path), line, fields, 0)
