@@ -226,3 +226,9 @@ def test_the_command_line_shows_a_match_band_with_its_reason(
     assert "[Outlet, en, None, origin: sohr]" in shown and "(same figures: 8 officers)" in shown
     print_matches([match], as_json=True)
     assert json.loads(capsys.readouterr().out)[0]["band_reason"] == why
+
+
+def test_the_least_related_threshold_is_the_lower_of_the_two() -> None:
+    assert Bands(0.6, 0.5, "x", related_across=0.45).least_related == 0.45
+    assert Bands(0.6, 0.5, "x", related_across=0.55).least_related == 0.5
+    assert Bands(0.6, 0.5).least_related == 0.5

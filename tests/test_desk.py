@@ -162,6 +162,29 @@ def test_index_keeps_the_bands_it_was_built_with(loaded_desk: Desk, settings: Se
     assert later.bands == Bands(0.99, 0.98, "another calibration")
 
 
+def test_claims_in_two_languages_are_linked_from_the_lower_threshold(
+    settings: Settings, encoder: Encoder
+) -> None:
+    class AcrossOnly(SlowEncoder):
+        # Only a pair across two languages can pass: none within one reaches 0.999.
+        bands = Bands(0.9995, 0.999, "test", related_across=0.2)
+
+    desk = Desk(settings, encoder=AcrossOnly(encoder))
+    desk.ingest([DATA / "articles.jsonl"])
+    with desk.ledger.connect() as db:
+        pairs = db.execute(
+            "SELECT a.language, b.language, l.score FROM links l "
+            "JOIN claims a ON a.claim_id = l.claim_id JOIN claims b ON b.claim_id = l.other_id"
+        ).fetchall()
+    assert pairs and all(mine != theirs and score >= 0.2 for mine, theirs, score in pairs)
+    # The queue's spread counts them: the Arabic report of the evacuation reaches English.
+    from workbench.review import QueueFilter, review_queue
+
+    queue = review_queue(desk.ledger, QueueFilter(statuses=()), desk.bands.least_related)
+    arabic = queue[queue.outlet == "صحيفة الميناء"]
+    assert (arabic.languages > 1).any()
+
+
 def test_index_from_an_older_workbench_is_rebuilt(loaded_desk: Desk, settings: Settings) -> None:
     path = settings.index_dir / "claims" / "manifest.json"
     path.write_text(json.dumps({**json.loads(path.read_text()), "format": 0}))

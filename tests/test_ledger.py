@@ -40,6 +40,18 @@ def test_links_join_claims_of_different_outlets_only(tmp_path: Path) -> None:
     assert find_links(ledger, [a1, a2, b], 0.75) == {a1: [b], b: [a1]}
 
 
+def test_pairs_in_one_language_need_the_within_threshold(tmp_path: Path) -> None:
+    ledger = Ledger(tmp_path / "ledger.duckdb")
+    a1, _, b = three_claims(ledger)
+    arabic = build_article(
+        Record("corpus.jsonl", 4, {"outlet": "Outlet C", "text": "وافق المجلس على جسر جديد."}, 0)
+    )
+    ledger.add_articles([arabic])
+    c = arabic[1][0].claim_id
+    add_links(ledger, [a1, a1], [b, c], [0.5, 0.5], "model", within=0.53)
+    assert find_links(ledger, [a1, b, c], 0.0) == {a1: [c], c: [a1]}
+
+
 def test_a_ledger_of_an_older_version_keeps_its_links(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

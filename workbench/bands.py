@@ -60,6 +60,11 @@ class Bands:
     def is_calibrated(self) -> bool:
         return bool(self.calibrated_on)
 
+    @property
+    def least_related(self) -> float:
+        """The lowest cosine at which two claims are related, in one language or across two."""
+        return min(self.related, self.related_across or self.related)
+
     def band(self, score: float, across_languages: bool = False) -> MatchBand:
         if score >= self.same:
             return MatchBand.SAME

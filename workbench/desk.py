@@ -343,11 +343,12 @@ class Desk:
 
     def _link(self, index: Retriever, claim_ids: list[str], vectors: np.ndarray) -> None:
         """Record each new claim's related claims from other outlets."""
+        bands = _bands_of(index)
         query, others, scores = index.dense.neighbours(
-            vectors, LINK_CANDIDATES, _bands_of(index).related
+            vectors, LINK_CANDIDATES, bands.least_related
         )
         sources = np.asarray(claim_ids, dtype=object)[query]
-        add_links(self.ledger, sources, others, scores, self.encoder.name)
+        add_links(self.ledger, sources, others, scores, self.encoder.name, bands.related)
 
     # -- matching ----------------------------------------------------------------------
 

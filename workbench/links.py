@@ -17,9 +17,12 @@ def add_links(
     other_ids: Sequence[str],
     scores: Sequence[float] | np.ndarray,
     model: str,
+    within: float = 0.0,
 ) -> None:
     """Store near-duplicate pairs (both directions, the higher score if a pair comes twice) of
-    claims from different outlets; pairs of one outlet are left out.
+    claims from different outlets; pairs of one outlet are left out, and so are pairs in one
+    language that score under `within` (the threshold in one language, where pairs across two
+    are related from a lower one: see `Bands.related_across`).
 
     A claim is linked once, as it is indexed, to the claims indexed before it, so no pair is
     stored twice; a claim indexed again (its index lost in a crash) has its links forgotten first.
@@ -35,14 +38,15 @@ def add_links(
             "  SELECT claim_id, other_id, score FROM incoming "
             "  UNION ALL SELECT other_id, claim_id, score FROM incoming) "
             "  WHERE claim_id <> other_id GROUP BY ALL), "
-            "outlets AS (SELECT c.claim_id, a.outlet FROM claims c "
+            "outlets AS (SELECT c.claim_id, a.outlet, c.language FROM claims c "
             "  JOIN articles a USING (article_id) "
             "  WHERE c.claim_id IN (SELECT claim_id FROM pairs)) "
             "SELECT p.claim_id, p.other_id, p.score, ? FROM pairs p "
             "JOIN outlets o ON o.claim_id = p.claim_id "
             "JOIN outlets other ON other.claim_id = p.other_id "
-            "WHERE o.outlet <> other.outlet",
-            [model],
+            "WHERE o.outlet <> other.outlet "
+            "AND (o.language <> other.language OR p.score >= ?)",
+            [model, within],
         )
         db.unregister("incoming")
 

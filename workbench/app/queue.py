@@ -24,7 +24,7 @@ def render() -> None:
         text=f"{totals.reviewed} of {totals.claims} claims reviewed",
     )
     chosen = filters(facets(desk.ledger))
-    frame = review_queue(desk.ledger, chosen, desk.bands.related)
+    frame = review_queue(desk.ledger, chosen, desk.bands.least_related)
     if frame.empty:
         if chosen.statuses == (UNREVIEWED,) and not (chosen.search or chosen.outlets):
             st.success("Everything here is reviewed. Add articles, or widen the filters.")
