@@ -49,6 +49,8 @@ _ABBREVIATION_WORDS = (
 _ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
 _ACRONYM = re.compile(r"(?:[A-Z]\.)+[A-Z]")
 _URL = re.compile(r"(?:https?://|www\.)\S*|[^\s@]+@[^\s@]+", re.IGNORECASE)
+# A letter or digit: what str.isalnum accepts (Unicode \w is exactly that, and "_").
+_ALNUMERIC = re.compile(r"[^\W_]")
 _ARABIC_MARKS = re.compile("[\u0610-\u061a\u0640\u064b-\u065f\u0670\u06d6-\u06ed]")
 _LETTER_FORMS = str.maketrans("أإآٱىة’‘", "اااايه''")
 _EDGE_PUNCTUATION = " .,:;!?؟…|*•·-–—>«»\"“”'،؛"
@@ -255,7 +257,7 @@ def _word_before(body: str, line_start: int, end: int) -> str:
 def _word_count(text: str) -> int:
     """Whitespace-separated words with a letter or digit; URLs and emails do not count."""
     words = text.split()
-    return sum(1 for w in words if any(ch.isalnum() for ch in w) and not _URL.fullmatch(w))
+    return sum(1 for w in words if _ALNUMERIC.search(w) and not _URL.fullmatch(w))
 
 
 def _fold(text: str) -> str:

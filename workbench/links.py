@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import pandas as pd
+import pyarrow as pa
 
 from workbench.ledger import Ledger
 
@@ -29,7 +29,7 @@ def add_links(
     """
     if not len(claim_ids):
         return
-    frame = pd.DataFrame({"claim_id": claim_ids, "other_id": other_ids, "score": scores})
+    frame = pa.table({"claim_id": claim_ids, "other_id": other_ids, "score": scores})
     with ledger.transaction() as db:
         db.register("incoming", frame)
         db.execute(
