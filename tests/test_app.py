@@ -14,7 +14,7 @@ from workbench.app.shared import shared_desk
 from workbench.desk import Desk
 from workbench.embed import Encoder
 from workbench.models import VerdictLabel
-from workbench.review import QueueFilter, review_queue
+from workbench.review import QueueFilter, queue_size, review_queue
 from workbench.settings import REPO, load_settings
 from workbench.verdicts import record_verdict, verdict_history
 
@@ -97,6 +97,22 @@ def test_review_flow_records_verdict_with_evidence_and_advances(ledger_desk: Des
     test.run()
     history = " ".join(str(element.body) for element in test.get("html"))
     assert "Amal" in history and "corroborated" in history
+
+
+def test_the_queue_reads_one_page_and_the_claim_view_counts_from_it(ledger_desk: Desk) -> None:
+    ledger_desk.ingest([DATA / "conflict.jsonl"])
+    total = queue_size(ledger_desk.ledger, QueueFilter(), ledger_desk.bands.least_related)
+    assert total > 20  # two pages
+    test = app()
+    assert f"{total} claims" in [caption.value for caption in test.caption]
+    assert len([b for b in test.button if b.label == "Open"]) == 20
+    test.number_input[0].set_value(2).run()
+    opens = [b for b in test.button if b.label == "Open"]
+    assert len(opens) == total - 20
+    opens[1].click().run()
+    assert len(test.session_state["queue_ids"]) == total - 20
+    test = open_page(test, "claim")
+    assert f"Claim 22 of {total} in your queue" in [caption.value for caption in test.caption]
 
 
 def test_verdict_needs_a_reviewer_name(ledger_desk: Desk) -> None:

@@ -28,6 +28,7 @@ def test_scale_bench_builds_and_measures(
         "retrieval_p50_ms",
         "peak_rss_mb",
         "claim_view_p50_ms",
+        "queue_page_p50_ms",
         "index_build_s",
     ):
         assert result[key] > 0, key

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
 from workbench.ledger import Ledger
 
 UNREVIEWED = "unreviewed"
+PAGE_SIZE = 20  # claims on a page of the queue
 
 
 @dataclass(frozen=True)
@@ -27,7 +29,7 @@ class QueueFilter:
     sort: str = "spread"
 
 
-QUEUE = """
+SPREAD = """
     WITH reach AS (
         SELECT l.claim_id, a.outlet, c.language
           FROM links l JOIN live_claims c ON c.claim_id = l.other_id
@@ -38,32 +40,80 @@ QUEUE = """
                list(DISTINCT language) AS other_languages
           FROM reach GROUP BY claim_id
     )
-    SELECT c.claim_id, c.text, a.outlet, c.language, a.event, a.published, c.article_id,
+"""
+# The queue's order is found over keys alone, then only the claims shown are read whole: a
+# page at a million claims took 1.0 s when the sort carried every claim's text, 0.56 s without.
+RANKED = """
+    , ranked AS (
+        SELECT c.claim_id, a.published, c.article_id, c.position,
+               1 + coalesce(s.other_outlets, 0) AS outlets,
+               CASE WHEN s.claim_id IS NULL THEN 1
+                    ELSE len(list_distinct(list_append(s.other_languages, c.language))) END
+                   AS languages
+          FROM live_claims c JOIN articles a USING (article_id)
+          LEFT JOIN current_verdicts v USING (claim_id)
+          LEFT JOIN spread s USING (claim_id)
+"""
+QUEUE = """
+    SELECT r.claim_id, c.text, a.outlet, c.language, a.event, a.published, c.article_id,
            c.is_headline, coalesce(v.verdict, 'unreviewed') AS status, v.reviewer,
-           1 + coalesce(s.other_outlets, 0) AS outlets,
-           len(list_distinct(list_append(coalesce(s.other_languages, []), c.language)))
-               AS languages
-      FROM live_claims c JOIN articles a USING (article_id)
-      LEFT JOIN current_verdicts v USING (claim_id)
-      LEFT JOIN spread s USING (claim_id)
-     WHERE (len($outlets) = 0 OR list_contains($outlets, a.outlet))
-       AND (len($languages) = 0 OR list_contains($languages, c.language))
-       AND (len($events) = 0 OR list_contains($events, a.event))
-       AND (len($statuses) = 0 OR list_contains($statuses, coalesce(v.verdict, 'unreviewed')))
-       AND ($since IS NULL OR a.published >= $since)
-       AND ($until IS NULL OR a.published <= $until)
-       AND ($search = '' OR c.clean_text ILIKE '%' || $search || '%')
+           r.outlets, r.languages
+      FROM ranked r JOIN claims c ON c.claim_id = r.claim_id
+      JOIN articles a ON a.article_id = c.article_id
+      LEFT JOIN current_verdicts v ON v.claim_id = r.claim_id
 """
 ORDER = {
-    "spread": " ORDER BY outlets DESC, languages DESC, a.published DESC NULLS LAST, c.claim_id",
-    "date": " ORDER BY a.published DESC NULLS LAST, c.article_id, c.position",
+    "spread": ("outlets DESC", "languages DESC", "published DESC NULLS LAST", "claim_id"),
+    "date": ("published DESC NULLS LAST", "article_id", "position", "claim_id"),
+}
+# Each filter's condition, added only when the filter is set: at a million claims, conditions
+# that a set filter would need but an empty one passes took 0.4 s of every page.
+CONDITIONS = {
+    "outlets": "list_contains($outlets, a.outlet)",
+    "languages": "list_contains($languages, c.language)",
+    "events": "list_contains($events, a.event)",
+    "statuses": "list_contains($statuses, coalesce(v.verdict, 'unreviewed'))",
+    "since": "a.published >= $since",
+    "until": "a.published <= $until",
+    "search": "c.clean_text ILIKE '%' || $search || '%'",
+    "members": "list_contains($members, c.claim_id)",
 }
 
 
-def review_queue(ledger: Ledger, chosen: QueueFilter, related: float) -> pd.DataFrame:
-    """Claims matching the filter, with status and spread (outlets, languages carrying it)."""
-    parameters = {
-        "related": related,
+def review_queue(
+    ledger: Ledger, chosen: QueueFilter, related: float, limit: int | None = None, offset: int = 0
+) -> pd.DataFrame:
+    """Claims matching the filter, with status and spread (outlets, languages carrying it):
+    all of them, or `limit` from `offset` in the queue's order (a page)."""
+    where, parameters = _where(ledger, chosen, related)
+    parameters["related"] = related
+    page = "" if limit is None else " LIMIT $limit OFFSET $offset"
+    if limit is not None:
+        parameters.update(limit=limit, offset=offset)
+    order = ORDER[chosen.sort]
+    sql = (
+        f"{SPREAD}{RANKED}{where} ORDER BY {', '.join(order)}{page})"
+        f"{QUEUE} ORDER BY {', '.join(f'r.{term}' for term in order)}"
+    )
+    with ledger.connect() as db:
+        return db.execute(sql, parameters).df()
+
+
+def queue_size(ledger: Ledger, chosen: QueueFilter, related: float) -> int:
+    """How many claims the queue holds under the filter (its spread need not be counted)."""
+    where, parameters = _where(ledger, chosen, related)
+    sql = (
+        "SELECT count(*) FROM live_claims c JOIN articles a USING (article_id) "
+        "LEFT JOIN current_verdicts v USING (claim_id)"
+    )
+    with ledger.connect() as db:
+        row = db.execute(sql + where, parameters).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _where(ledger: Ledger, chosen: QueueFilter, related: float) -> tuple[str, dict[str, Any]]:
+    """The WHERE clause of the set filters, and their parameters."""
+    values: dict[str, Any] = {
         "outlets": list(chosen.outlets),
         "languages": list(chosen.languages),
         "events": list(chosen.events),
@@ -71,13 +121,13 @@ def review_queue(ledger: Ledger, chosen: QueueFilter, related: float) -> pd.Data
         "since": chosen.since,
         "until": chosen.until,
         "search": chosen.search.strip(),
+        "members": sorted(cluster_members(ledger, chosen.cluster, related))
+        if chosen.cluster
+        else [],
     }
-    with ledger.connect() as db:
-        frame = db.execute(QUEUE + ORDER[chosen.sort], parameters).df()
-    if chosen.cluster:
-        members = cluster_members(ledger, chosen.cluster, related)
-        frame = frame[frame.claim_id.isin(members)]
-    return frame.reset_index(drop=True)
+    parameters = {name: value for name, value in values.items() if value}
+    where = " AND ".join(CONDITIONS[name] for name in parameters)
+    return (f" WHERE {where}" if where else ""), parameters
 
 
 def cluster_members(ledger: Ledger, claim_id: str, threshold: float) -> set[str]:

@@ -17,6 +17,7 @@ import numpy as np
 
 from workbench.desk import Desk
 from workbench.ingest import Record, build_article
+from workbench.review import PAGE_SIZE, QueueFilter, desk_totals, facets, queue_size, review_queue
 from workbench.settings import Settings
 from workbench.text import clean_for_index
 from workbench.verdicts import verdict_history
@@ -141,6 +142,11 @@ def bench_scale(
             started = time.perf_counter()
             _claim_view(desk, claim_id)
             view.append(1000 * (time.perf_counter() - started))
+        queue = []
+        for _ in range(5):
+            started = time.perf_counter()
+            _queue_page(desk)
+            queue.append(1000 * (time.perf_counter() - started))
         disk = sum(p.stat().st_size for p in Path(home).rglob("*") if p.is_file())
         # A desk's weekly ingest lands in a full collection: linking searches all of it, and
         # the indexes are saved at the end.
@@ -169,6 +175,7 @@ def bench_scale(
         "index_params": {key: value for key, value in dense.params.items() if key != "build_s"},
         "index_build_s": round(build_seconds, 2),
         "claim_view_p50_ms": round(statistics.median(view), 1),
+        "queue_page_p50_ms": round(statistics.median(queue), 1),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "disk_bytes_per_claim": round(disk / max(total, 1), 1),
         "model": desk.encoder.name,
@@ -217,3 +224,12 @@ def _claim_view(desk: Desk, claim_id: str) -> None:
     desk.assess(claim_id)
     desk.similar(claim_id)
     verdict_history(desk.ledger, claim_id)
+
+
+def _queue_page(desk: Desk) -> None:
+    """What the app's review queue asks of the library for its first page."""
+    chosen, related = QueueFilter(), desk.bands.least_related
+    desk_totals(desk.ledger)
+    facets(desk.ledger)
+    queue_size(desk.ledger, chosen, related)
+    review_queue(desk.ledger, chosen, related, PAGE_SIZE)

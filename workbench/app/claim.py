@@ -68,7 +68,8 @@ def navigation(claim_id: str) -> None:
     left, right = st.columns([1, 1])
     left.page_link(PAGES["queue"], label="Back to the queue", icon="⬅️")
     if claim_id in queue:
-        right.caption(f"Claim {queue.index(claim_id) + 1} of {len(queue)} in your queue")
+        first, total = st.session_state.get("queue_place", (0, len(queue)))
+        right.caption(f"Claim {first + queue.index(claim_id) + 1} of {total} in your queue")
 
 
 def in_context(article: dict[str, object], claim: ClaimRow) -> str:

@@ -43,7 +43,7 @@ def render() -> None:
     else:
         st.bar_chart(per_day, x="day", y="verdicts")
     st.subheader("Most widespread claims still unreviewed")
-    widest = review_queue(desk.ledger, QueueFilter(), desk.bands.least_related).head(10)
+    widest = review_queue(desk.ledger, QueueFilter(), desk.bands.least_related, limit=10)
     st.dataframe(
         widest[["text", "outlet", "language", "outlets", "languages", "published"]],
         hide_index=True,

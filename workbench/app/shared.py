@@ -99,9 +99,13 @@ def reviewer() -> str:
 PAGES: dict[str, st.Page] = {}
 
 
-def open_claim(claim_id: str, queue: list[str] | None = None) -> None:
-    """Go to the claim view; `queue` is the list the reviewer is working through."""
+def open_claim(
+    claim_id: str, queue: list[str] | None = None, first: int = 0, total: int | None = None
+) -> None:
+    """Go to the claim view; `queue` is the part of the queue the reviewer is working through,
+    from its position `first` in a queue of `total` claims."""
     st.session_state["claim_id"] = claim_id
     if queue is not None:
         st.session_state["queue_ids"] = queue
+        st.session_state["queue_place"] = (first, len(queue) if total is None else total)
     st.switch_page(PAGES["claim"])
