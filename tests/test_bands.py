@@ -223,7 +223,7 @@ def test_the_command_line_shows_a_match_band_with_its_reason(
     agreeing = replace(match, origin="sohr", agreeing_figures=("8 officers",))
     print_matches([agreeing], as_json=False)
     shown = capsys.readouterr().out
-    assert "[Outlet, en, None, origin: sohr]" in shown and "(same figures: 8 officers)" in shown
+    assert "[Outlet, en, None, origin: sohr]" in shown and "(agreeing figures: 8 officers)" in shown
     print_matches([match], as_json=True)
     assert json.loads(capsys.readouterr().out)[0]["band_reason"] == why
 

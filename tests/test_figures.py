@@ -354,7 +354,7 @@ def test_conflicts_across_languages_and_phrasings() -> None:
 def test_agreeing_figures_count_the_same_thing_compatibly() -> None:
     claim = [figure(40, "killed"), figure(6, "wounded"), figure(3, "")]
     other = [figure(40, "killed", "at least"), figure(7, "wounded"), figure(3, "")]
-    assert agreeing_figures(claim, other) == [figure(40, "killed")]
+    assert agreeing_figures(claim, other) == [(figure(40, "killed"), other[0])]
     assert agreeing_figures(claim, [figure(40, "wounded")]) == []
 
 

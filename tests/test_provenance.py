@@ -41,6 +41,21 @@ def test_similar_names_the_figures_a_match_agrees_on(conflict_desk: Desk) -> Non
     assert arabic.agreeing_figures == ("39 killed",) and arabic.conflicting_figures == ()
 
 
+def test_figures_that_agree_without_being_alike_show_both_sides(desk: Desk, tmp_path: Path) -> None:
+    path = tmp_path / "floods.jsonl"
+    path.write_text(
+        json.dumps({"outlet": "Coast Post", "text": "Floods killed 15 people in the camps."})
+        + "\n"
+        + json.dumps({"outlet": "Hill Times", "text": "At least 12 people were killed by floods."})
+        + "\n",
+        encoding="utf-8",
+    )
+    assert desk.ingest([path]).added == 2
+    (match,) = desk.similar(claim_with(desk, "Coast Post", "Floods"), k=1)
+    assert match.agreeing_figures == ("15 killed here, at least 12 killed there",)
+    assert match.conflicting_figures == ()
+
+
 def test_claims_json_has_attribution_figures_and_suggestion(
     conflict_desk: Desk, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -169,7 +169,9 @@ def print_matches(matches: list[Match], as_json: bool) -> None:
         about = [m.outlet, m.language, str(m.published)]
         if m.origin:
             about.append(f"origin: {m.origin}")
-        agreed = f"  (same figures: {', '.join(m.agreeing_figures)})" if m.agreeing_figures else ""
+        agreed = (
+            f"  (agreeing figures: {', '.join(m.agreeing_figures)})" if m.agreeing_figures else ""
+        )
         print(f"{m.score:.3f}  {band}  {m.claim_id}  [{', '.join(about)}]  {m.text}{agreed}")
 
 

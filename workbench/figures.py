@@ -152,9 +152,14 @@ def conflicting_figures(a: Sequence[Figure], b: Sequence[Figure]) -> list[tuple[
     return [(f, g) for f in lone_a for g in lone_b if f.counts == g.counts]
 
 
-def agreeing_figures(a: Sequence[Figure], b: Sequence[Figure]) -> list[Figure]:
-    """The figures of `a` that a figure of `b` counting the same thing agrees with."""
-    return [f for f in a if f.counts and any(_compatible(f, g) for g in b)]
+def agreeing_figures(a: Sequence[Figure], b: Sequence[Figure]) -> list[tuple[Figure, Figure]]:
+    """Each figure of `a` with the first figure of `b` that counts the same thing compatibly
+    ("15 killed" and "at least 12 killed" can both be true)."""
+    return [
+        (f, next(g for g in b if _compatible(f, g)))
+        for f in a
+        if f.counts and any(_compatible(f, g) for g in b)
+    ]
 
 
 def describe(figure: Figure) -> str:

@@ -77,7 +77,8 @@ class Match:
     band_reason: str = ""  # why a guard moved the match out of the cosine's band, or flagged it
     origin: str = ""  # the root source the match relays (a registry id, a name, or its outlet)
     conflicting_figures: tuple[FigureConflict, ...] = ()
-    agreeing_figures: tuple[str, ...] = ()  # the claim's figures the match gives too: "40 killed"
+    # "40 killed"; "15 killed here, at least 12 killed there"
+    agreeing_figures: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

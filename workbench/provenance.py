@@ -11,7 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from workbench.attribution import attribute_article
-from workbench.figures import agreeing_figures, conflicting_figures, describe, extract_figures
+from workbench.figures import (
+    Figure,
+    agreeing_figures,
+    conflicting_figures,
+    describe,
+    extract_figures,
+)
 from workbench.ledger import Ledger
 from workbench.links import find_links
 from workbench.models import FigureConflict, Match
@@ -62,6 +68,13 @@ def figure_conflicts(claim: ClaimEvidence, match: ClaimEvidence) -> tuple[Figure
         FigureConflict(describe(mine), describe(theirs))
         for mine, theirs in conflicting_figures(claim.figures, match.figures)
     )
+
+
+def _agreement(mine: Figure, theirs: Figure) -> str:
+    """What two agreeing figures say: "40 killed" when alike, else both sides
+    ("15 killed here, at least 12 killed there")."""
+    here, there = describe(mine), describe(theirs)
+    return here if here == there else f"{here} here, {there} there"
 
 
 def load_registry(path: Path, ledger: Ledger) -> SourceRegistry:
@@ -150,8 +163,10 @@ def annotate_matches(
             origin=origin_of(evidence[match.claim_id].attribution, match.outlet, registry),
             conflicting_figures=figure_conflicts(claim, evidence[match.claim_id]),
             agreeing_figures=tuple(
-                describe(figure)
-                for figure in agreeing_figures(claim.figures, evidence[match.claim_id].figures)
+                _agreement(mine, theirs)
+                for mine, theirs in agreeing_figures(
+                    claim.figures, evidence[match.claim_id].figures
+                )
             ),
         )
         for match in matches

@@ -162,7 +162,7 @@ def near_duplicates(claim_id: str, matches: list[Match]) -> list[str]:
                     )
                 if match.agreeing_figures:
                     agreed = ", ".join(match.agreeing_figures)
-                    st.html(f'<div class="wb-agree">Same figures: {html.escape(agreed)}</div>')
+                    st.html(f'<div class="wb-agree">Agreeing figures: {html.escape(agreed)}</div>')
             if right.checkbox("Evidence", key=f"evidence-{claim_id}-{match.claim_id}"):
                 chosen.append(match.claim_id)
     return chosen
