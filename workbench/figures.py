@@ -155,11 +155,8 @@ def conflicting_figures(a: Sequence[Figure], b: Sequence[Figure]) -> list[tuple[
 def agreeing_figures(a: Sequence[Figure], b: Sequence[Figure]) -> list[tuple[Figure, Figure]]:
     """Each figure of `a` with the first figure of `b` that counts the same thing compatibly
     ("15 killed" and "at least 12 killed" can both be true)."""
-    return [
-        (f, next(g for g in b if _compatible(f, g)))
-        for f in a
-        if f.counts and any(_compatible(f, g) for g in b)
-    ]
+    found = ((f, next((g for g in b if _compatible(f, g)), None)) for f in a if f.counts)
+    return [(f, g) for f, g in found if g is not None]
 
 
 def describe(figure: Figure) -> str:
