@@ -104,7 +104,7 @@ def test_the_queue_reads_one_page_and_the_claim_view_counts_from_it(ledger_desk:
     total = queue_size(ledger_desk.ledger, QueueFilter(), ledger_desk.bands.least_related)
     assert total > 20  # two pages
     test = app()
-    assert f"{total} claims" in [caption.value for caption in test.caption]
+    assert f"{total:,} claims" in [caption.value for caption in test.caption]
     assert len([b for b in test.button if b.label == "Open"]) == 20
     test.number_input[0].set_value(2).run()
     opens = [b for b in test.button if b.label == "Open"]
@@ -112,7 +112,7 @@ def test_the_queue_reads_one_page_and_the_claim_view_counts_from_it(ledger_desk:
     opens[1].click().run()
     assert len(test.session_state["queue_ids"]) == total - 20
     test = open_page(test, "claim")
-    assert f"Claim 22 of {total} in your queue" in [caption.value for caption in test.caption]
+    assert f"Claim 22 of {total:,} in your queue" in [caption.value for caption in test.caption]
 
 
 def test_verdict_needs_a_reviewer_name(ledger_desk: Desk) -> None:

@@ -69,7 +69,7 @@ def navigation(claim_id: str) -> None:
     left.page_link(PAGES["queue"], label="Back to the queue", icon="⬅️")
     if claim_id in queue:
         first, total = st.session_state.get("queue_place", (0, len(queue)))
-        right.caption(f"Claim {first + queue.index(claim_id) + 1} of {total} in your queue")
+        right.caption(f"Claim {first + queue.index(claim_id) + 1:,} of {total:,} in your queue")
 
 
 def in_context(article: dict[str, object], claim: ClaimRow) -> str:

@@ -29,7 +29,7 @@ def render() -> None:
         return
     st.progress(
         totals.reviewed / totals.claims,
-        text=f"{totals.reviewed} of {totals.claims} claims reviewed",
+        text=f"{totals.reviewed:,} of {totals.claims:,} claims reviewed",
     )
     chosen = filters(facets(desk.ledger))
     related = desk.bands.least_related
@@ -42,7 +42,7 @@ def render() -> None:
         return
     pages = max(1, -(-total // PAGE_SIZE))
     page = st.columns([1, 4])[0].number_input(f"Page (of {pages})", 1, pages, 1) if pages > 1 else 1
-    st.caption(f"{total} claims")
+    st.caption(f"{total:,} claims")
     # Only the page is read: the whole queue took 4-6 s at a million claims.
     offset = (page - 1) * PAGE_SIZE
     for row in review_queue(desk.ledger, chosen, related, PAGE_SIZE, offset).itertuples():
