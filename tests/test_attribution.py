@@ -193,6 +193,10 @@ def test_cue_of_a_publishing_agency() -> None:
         "ويرجح أن اللغم زرع حديثاً.",
         "وتحدثت أنباء غير مؤكدة عن انفجار ثان.",
         "وعلى ما يبدو فإن القصف توقف.",
+        "L'armée aurait tué dix combattants.",
+        "Les présumés passeurs ont été arrêtés.",
+        "Le commandant a apparemment fui.",
+        "Selon des informations non confirmées, un second tir a eu lieu.",
     ],
 )
 def test_hedges(text: str) -> None:
@@ -200,7 +204,13 @@ def test_hedges(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["The army said the road was closed.", "قال المرصد إن الطريق أغلق.", "The bus burned."]
+    "text",
+    [
+        "The army said the road was closed.",
+        "قال المرصد إن الطريق أغلق.",
+        "The bus burned.",
+        "L'armée a tué dix combattants.",
+    ],
 )
 def test_plain_statements_are_not_hedged(text: str) -> None:
     assert not attribute(text).hedged

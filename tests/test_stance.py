@@ -45,3 +45,22 @@ def test_opposite_words_in_arabic_and_english_are_contradictions(a: str, b: str)
 )
 def test_words_with_other_meanings_are_not_opposites(a: str, b: str) -> None:
     assert contradiction_signal(a, b, "ar") != "opposites"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("L'armée a repris la ville.", "L'armée n'a pas repris la ville."),
+        ("Des civils ont été tués.", "La coalition dément que des civils aient été tués."),
+        ("Le convoi est arrivé.", "Aucun convoi n'est arrivé."),
+        ("The army took the town.", "L'armée n'a jamais repris la ville."),
+    ],
+)
+def test_a_french_negation_on_one_side_only_is_a_contradiction(a: str, b: str) -> None:
+    assert contradiction_signal(a, b, "fr") == "negation"
+    assert contradiction_signal(b, b, "fr") == ""
+
+
+def test_negations_on_both_sides_across_languages_agree() -> None:
+    french = "Ces chiffres n'ont pas pu être vérifiés."
+    assert contradiction_signal(french, "Neither account could be confirmed.", "fr") == ""

@@ -62,7 +62,10 @@ _HEDGES = (
     r"reportedly|allegedly|purportedly|apparently|unconfirmed reports?|(?:is|are|was|were) "
     r"(?:believed|thought|understood|said|reported) to|could not (?:be )?(?:independently )?"
     r"verif|appears? to|يعتقد|يرجح|رجح|ترجح|بحسب ما|حسب ما|أنباء غير مؤكدة|على ما يبدو|يبدو أن|"
-    r"وردت أنباء|أنباء عن|يشتبه|يقال|لم يتسن التحقق|مزاعم|المزعوم|ربما"
+    r"وردت أنباء|أنباء عن|يشتبه|يقال|لم يتسن التحقق|مزاعم|المزعوم|ربما|"
+    # French: the reporting conditional ("aurait tué"), "présumé", "apparemment"...
+    r"aurait|auraient|présumée?s?|prétendue?s?|prétendument|apparemment|semble-t-il|"
+    r"il semblerait|informations non confirmées|n'a pas pu être (?:vérifiée?|confirmée?)"
 )
 _AFFILIATION = (
     r"affiliated with|linked to|run by|close to|loyal to|speaking for|(?:mouthpiece|propaganda "

@@ -16,7 +16,9 @@ from workbench.sources import fold, word_readings
 # Negation, denial and failure words, folded when the module loads.
 NEGATIONS = (
     "لم لن ليس ليست لا غير عدم نفى نفت ينفي تنفي يرفض ترفض رفض رفضت بدون دون بلا ينكر تنكر "
-    "فشل يفشل تفشل أخفق يخفق تخفق not no never denies denied deny without"
+    "فشل يفشل تفشل أخفق يخفق تخفق not no never neither nor denies denied deny without "
+    # French: "ne ... pas" and its kin (the "n'" of "n'a pas" is read with its verb), denials.
+    "pas jamais aucun aucune sans nie nient nié dément démentent démenti"
 )
 # "لا يزال" is "still", not a negation.
 _STILL = re.compile(r"(?<!\w)[وف]?(?:لا|ما) (?:يزال|تزال|زال|زالت|يزالون)(?!\w)")
