@@ -20,6 +20,7 @@ from workbench.cards import Card, Cards
 from workbench.connection import HeldConnection
 from workbench.errors import NotFoundError, WorkbenchError
 from workbench.files import file_id
+from workbench.links import delete_links
 from workbench.models import Article, Claim
 from workbench.schema import MIGRATIONS, ClaimRow, article_row, claim_row
 
@@ -232,11 +233,7 @@ class Ledger:
                     "SELECT claim_id FROM claims WHERE article_id = ?", [article_id]
                 ).fetchall()
             ]
-            db.execute(
-                "DELETE FROM links WHERE list_contains($ids, claim_id) "
-                "OR list_contains($ids, other_id)",
-                {"ids": claim_ids},
-            )
+            delete_links(db, claim_ids)
         return claim_ids
 
     def withdrawn_claim_ids(self) -> set[str]:

@@ -4,11 +4,14 @@ kept in the ledger: what "same claim in N outlets" and the widest-spread claims 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 
-from workbench.ledger import Ledger
+if TYPE_CHECKING:  # the ledger deletes links with `delete_links` when an article is withdrawn
+    from workbench.ledger import Ledger
 
 
 def add_links(
@@ -60,11 +63,15 @@ def clear_links(ledger: Ledger) -> None:
 def forget_links(ledger: Ledger, claim_ids: Sequence[str]) -> None:
     """Forget the links to and from these claims (they are about to be linked again)."""
     with ledger.transaction() as db:
-        db.execute(
-            "DELETE FROM links WHERE list_contains($ids, claim_id) "
-            "OR list_contains($ids, other_id)",
-            {"ids": list(claim_ids)},
-        )
+        delete_links(db, claim_ids)
+
+
+def delete_links(db: duckdb.DuckDBPyConnection, claim_ids: Sequence[str]) -> None:
+    """Within a transaction: delete the links to and from these claims."""
+    db.execute(
+        "DELETE FROM links WHERE list_contains($ids, claim_id) OR list_contains($ids, other_id)",
+        {"ids": list(claim_ids)},
+    )
 
 
 def find_links(ledger: Ledger, claim_ids: Sequence[str], threshold: float) -> dict[str, list[str]]:
