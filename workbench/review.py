@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -121,13 +122,22 @@ def _where(ledger: Ledger, chosen: QueueFilter, related: float) -> tuple[str, di
         "since": chosen.since,
         "until": chosen.until,
         "search": chosen.search.strip(),
-        "members": sorted(cluster_members(ledger, chosen.cluster, related))
+        "members": list(_cluster(ledger, ledger.stamp(), chosen.cluster, related))
         if chosen.cluster
         else [],
     }
     parameters = {name: value for name, value in values.items() if value}
     where = " AND ".join(CONDITIONS[name] for name in parameters)
     return (f" WHERE {where}" if where else ""), parameters
+
+
+@lru_cache(maxsize=4)
+def _cluster(
+    ledger: Ledger, stamp: tuple[int, ...], claim_id: str, threshold: float
+) -> tuple[str, ...]:
+    """A cluster's members, read once while the ledger is unchanged: the queue's size, its page
+    and the reviewer's working set each filter on them (0.1 s a read at a million claims)."""
+    return tuple(sorted(cluster_members(ledger, claim_id, threshold)))
 
 
 def cluster_members(ledger: Ledger, claim_id: str, threshold: float) -> set[str]:
